@@ -1,0 +1,135 @@
+"""The unkg ontology's terms, as a closed namespace (a typo raises instead of minting a new IRI).
+
+Kept in step with ontology/unkg.ttl by tests/test_ontology.py.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/unkg/ontology"
+ONTOLOGY_VERSION = "0.1.0"
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ELI_DL = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+
+class UNKG(DefinedNamespace):
+    """Classes and properties of https://w3id.org/unkg/ontology#."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # documents
+    Document: URIRef
+    Resolution: URIRef
+    Decision: URIRef
+    DraftResolution: URIRef
+    Report: URIRef
+    MeetingRecord: URIRef
+    ResolutionExpression: URIRef
+    # procedure
+    Body: URIRef
+    Committee: URIRef
+    Session: URIRef
+    AgendaItem: URIRef
+    AgendaTopic: URIRef
+    Meeting: URIRef
+    Vote: URIRef
+    Conference: URIRef
+    ConferenceSeries: URIRef
+    # text structure
+    Paragraph: URIRef
+    PreambularParagraph: URIRef
+    OperativeParagraph: URIRef
+    SubParagraph: URIRef
+    Footnote: URIRef
+    Annex: URIRef
+    # reified statements
+    Citation: URIRef
+    Mandate: URIRef
+    AgendaInclusion: URIRef
+    SourceRecord: URIRef
+
+    # document properties
+    symbol: URIRef
+    body: URIRef
+    session: URIRef
+    agendaItem: URIRef
+    committee: URIRef
+    adoptedOnReport: URIRef
+    adoptedOnDraft: URIRef
+    adoptedAt: URIRef
+    dateAdopted: URIRef
+    dateDistributed: URIRef
+    adoptionMode: URIRef
+    hasVote: URIRef
+    hasParagraph: URIRef
+    hasPreambularParagraph: URIRef
+    hasOperativeParagraph: URIRef
+    hasSubParagraph: URIRef
+    hasFootnote: URIRef
+    hasAnnex: URIRef
+    hasCitation: URIRef
+    hasMandate: URIRef
+    hasAgendaInclusion: URIRef
+    mentionsConference: URIRef
+    documentType: URIRef
+    # paragraph properties
+    number: URIRef
+    label: URIRef
+    text: URIRef
+    clauseVerb: URIRef
+    verbPhrase: URIRef
+    footnoteRef: URIRef
+    marker: URIRef
+    # citations
+    citedDocument: URIRef
+    citedIn: URIRef
+    citationType: URIRef
+    citedDate: URIRef
+    # mandates and inclusions
+    addressee: URIRef
+    addresseeName: URIRef
+    dueSession: URIRef
+    inParagraph: URIRef
+    inclusionSession: URIRef
+    itemTitle: URIRef
+    # sessions, items, meetings, bodies
+    sessionNumber: URIRef
+    sessionKind: URIRef
+    ofBody: URIRef
+    inSession: URIRef
+    itemNumber: URIRef
+    parentItem: URIRef
+    topic: URIRef
+    meetingNumber: URIRef
+    meetingDate: URIRef
+    parentBody: URIRef
+    # conferences
+    place: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    inSeries: URIRef
+    # votes
+    votesInFavour: URIRef
+    votesAgainst: URIRef
+    abstentions: URIRef
+    nonVoting: URIRef
+    # provenance of a named graph
+    describes: URIRef
+    sourceFile: URIRef
+    sourceChecksum: URIRef
+    parserVersion: URIRef
+
+
+# SKOS concept schemes (ontology/vocabularies.ttl)
+VOCAB = Namespace("https://w3id.org/unkg/vocab/")
+CLAUSE_VERB = Namespace("https://w3id.org/unkg/vocab/clause-verb/")
+CITATION_TYPE = Namespace("https://w3id.org/unkg/vocab/citation-type/")
+DOCUMENT_TYPE = Namespace("https://w3id.org/unkg/vocab/document-type/")
+SESSION_KIND = Namespace("https://w3id.org/unkg/vocab/session-kind/")
+ADOPTION_MODE = Namespace("https://w3id.org/unkg/vocab/adoption-mode/")
