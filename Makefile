@@ -1,0 +1,51 @@
+# unkg: two commands on a fresh machine with nothing but Python 3.11+:
+#   make demo   - install, load the sample corpus, validate, query, export
+#   make test   - install with test extras, type-check and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UNKG   := $(BIN)/unkg
+DEMO   := demo-out
+DSTORE := $(DEMO)/store
+
+.PHONY: demo test typecheck pytest accuracy bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(UNKG) --store $(DSTORE) load examples/
+	$(UNKG) --store $(DSTORE) validate --format json -o $(DEMO)/validation.json
+	$(UNKG) --store $(DSTORE) query resolutions-per-session
+	$(UNKG) --store $(DSTORE) query cited-by-resolution --param symbol=A/RES/61/54
+	$(UNKG) --store $(DSTORE) export -o $(DEMO)/unkg.ttl
+	$(UNKG) --store $(DSTORE) export -o $(DEMO)/unkg.jsonld
+	$(UNKG) --store $(DSTORE) info
+	@echo "demo: Turtle in $(DEMO)/unkg.ttl, JSON-LD in $(DEMO)/unkg.jsonld, SHACL report in $(DEMO)/validation.json"
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/python -m mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+test: typecheck pytest
+
+accuracy: $(VENV)/.installed
+	$(BIN)/python bench/accuracy.py
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(DEMO) unkg-data .pytest_cache .mypy_cache

@@ -1,0 +1,436 @@
+"""The unkg command line: thin adapters over the library. Data on stdout, messages on stderr.
+
+Exit codes: 0 success; 1 validation found results at or above --fail-on; 2 usage error;
+3 input could not be read (missing file, unparseable text, RDF syntax error, invalid SPARQL or
+shapes); 4 internal error; 5 store unavailable (missing, locked by another process);
+6 remote endpoint error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable, NoReturn, TypeVar
+
+import click
+
+from . import __version__, formats
+from .config import Settings, settings
+from .errors import (FormatError, InputError, QueryError, RemoteError, StoreError, UnkgError)
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_REMOTE = 0, 1, 2, 3, 4, 5, 6
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UnkgCommandError(click.ClickException):
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def fail(exc: BaseException, verbose: bool = False) -> NoReturn:
+    """Map a library exception to a message and an exit code."""
+    if isinstance(exc, FormatError):
+        raise UnkgCommandError(str(exc), EXIT_USAGE)
+    if isinstance(exc, QueryError) and "invalid SPARQL" not in str(exc):
+        raise UnkgCommandError(str(exc), EXIT_USAGE)
+    if isinstance(exc, (InputError, QueryError)):
+        raise UnkgCommandError(str(exc), EXIT_INPUT)
+    if isinstance(exc, StoreError):
+        raise UnkgCommandError(str(exc), EXIT_STORE)
+    if isinstance(exc, RemoteError):
+        raise UnkgCommandError(str(exc), EXIT_REMOTE)
+    if isinstance(exc, UnkgError):
+        raise UnkgCommandError(str(exc), EXIT_INPUT)
+    if verbose:
+        traceback.print_exception(exc, file=sys.stderr)
+    raise UnkgCommandError(f"internal error: {type(exc).__name__}: {exc} (run with -v for the "
+                           "traceback and report it)", EXIT_INTERNAL)
+
+
+def _settings(ctx: click.Context, store: str | None = None, base_iri: str | None = None) -> Settings:
+    root = ctx.find_root().params
+    return settings(base_iri=base_iri or root.get("base_iri"), store=store or root.get("store"))
+
+
+def store_option(f: F) -> F:
+    return click.option("--store", "store", metavar="DIR", default=None,
+                        help="Store directory (env UNKG_STORE, default ./unkg-data).")(f)
+
+
+def base_option(f: F) -> F:
+    return click.option("--base-iri", metavar="IRI", default=None,
+                        help="Base of minted IRIs (env UNKG_BASE_IRI, default https://w3id.org/unkg/).")(f)
+
+
+def write_output(data: bytes, output: str | None) -> None:
+    if output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(str(output)).write_bytes(data)
+
+
+def log(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _verbose(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().params.get("verbose"))
+
+
+def _run(ctx: click.Context, fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except click.ClickException:
+        raise
+    except (UnkgError, Exception) as exc:  # noqa: B902 - every error gets a message and a code
+        fail(exc, _verbose(ctx))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="unkg")
+@click.option("--store", metavar="DIR", default=None, help="Store directory (env UNKG_STORE).")
+@click.option("--base-iri", metavar="IRI", default=None, help="Base IRI (env UNKG_BASE_IRI).")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def cli(store: str | None, base_iri: str | None, verbose: bool) -> None:
+    """unkg: United Nations resolutions as a linked-data knowledge graph.
+
+    Every command reads files or - (stdin) and writes data to stdout (or -o FILE), messages to
+    stderr. --format takes a short name (ttl, jsonld, csv...) or a MIME type; without it the
+    format is guessed from the file extension.
+    """
+
+
+# ---- parse -----------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("file", metavar="FILE|-")
+@click.option("-f", "--format", "fmt", default="json",
+              help="json (the record), or RDF: ttl, nt, jsonld (name or MIME type).")
+@click.option("--input-format", default=None, help="txt, md, pdf or json (wrapper); default: by extension.")
+@click.option("-o", "--output", default=None, help="Write here instead of stdout.")
+@click.option("--strict", is_flag=True, help="Fail on text the parser cannot place.")
+@base_option
+@click.pass_context
+def parse(ctx: click.Context, file: str, fmt: str, input_format: str | None, output: str | None,
+          strict: bool, base_iri: str | None) -> None:
+    """Parse one resolution text and print it as a JSON record or as RDF.
+
+    \b
+    Example:
+      unkg parse A-RES-61-54.txt
+      unkg parse A-RES-61-54.txt --format ttl -o 61-54.ttl
+    """
+    from .parser import parse_file
+
+    def go() -> None:
+        out_fmt = formats.lookup(fmt, ("record", "rdf"))
+        data = sys.stdin.buffer.read() if file == "-" else None
+        record = parse_file(None if file == "-" else file, input_format=input_format,
+                            strict=strict, data=data)
+        for w in record.warnings:
+            log(f"warning: {record.source or file}:{w.line}: {w.message}")
+        if out_fmt.kind == "record":
+            write_output((json.dumps(record.to_json(), indent=2, ensure_ascii=False) + "\n").encode(),
+                         output)
+            return
+        write_output(record_rdf(record, out_fmt, _settings(ctx, base_iri=base_iri).base_iri), output)
+
+    _run(ctx, go)
+
+
+def record_rdf(record: Any, fmt: formats.Format, base_iri: str) -> bytes:
+    """One record as canonical RDF (the same text as the store would export for its graph)."""
+    import pyoxigraph as ox
+
+    from .export import compact_jsonld, turtle_of
+    from .iris import IRIs
+    from .mapper import record_to_graph
+    from .store import ntriples_of
+
+    graph = record_to_graph(record, IRIs(base_iri))
+    nt = ntriples_of(graph)
+    triples = sorted({(str(q.subject), str(q.predicate), str(q.object))
+                      for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)})
+    if fmt.name == "nt":
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
+    if fmt.name == "ttl":
+        return turtle_of(triples).encode()
+    if fmt.name == "jsonld":
+        return (json.dumps(compact_jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
+                + "\n").encode()
+    raise FormatError(f"parse cannot write {fmt.name}; use json, ttl, nt or jsonld")
+
+
+# ---- load ------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@store_option
+@base_option
+@click.option("--input-format", default=None, help="Format of every input (default: by extension).")
+@click.option("--strict", is_flag=True, help="Reject texts with parts the parser cannot place.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
+@click.option("-j", "--jobs", type=int, default=None, help="Parser processes (default: cores).")
+@click.pass_context
+def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri: str | None,
+         input_format: str | None, strict: bool, fail_fast: bool, jobs: int | None) -> None:
+    """Parse resolution texts and load them (and RDF files) into the store.
+
+    Each source document becomes one named graph with its provenance; loading it again replaces
+    that graph, and unchanged files are skipped. A document that fails leaves the store as it was.
+
+    \b
+    Example:
+      unkg load examples/
+      cat data.ttl | unkg load - --input-format ttl
+    """
+    from .loader import LoadOutcome, load_paths
+    from .store import EmbeddedStore
+
+    cfg = _settings(ctx, store, base_iri)
+
+    def go() -> int:
+        stdin = sys.stdin.buffer.read() if "-" in paths else None
+        tty = sys.stderr.isatty()
+        done = [0]
+
+        def progress(o: LoadOutcome) -> None:
+            done[0] += 1
+            if o.status == "failed":
+                log(f"failed: {o.error}")
+            for w in o.warnings:
+                log(f"warning: {w}")
+            if tty:
+                click.echo(f"\r{done[0]} documents", err=True, nl=False)
+
+        with EmbeddedStore(cfg.store) as st:
+            report = load_paths(st, paths, base_iri=cfg.base_iri, input_format=input_format,
+                                strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
+                                progress=progress)
+            if tty:
+                click.echo("", err=True)
+            log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs")
+        return EXIT_INPUT if report.failed else EXIT_OK
+
+    ctx.exit(_run(ctx, go))
+
+
+# ---- validate --------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@store_option
+@base_option
+@click.option("-f", "--format", "fmt", default="text",
+              type=click.Choice(["text", "json", "turtle", "jsonld", "junit", "github"]),
+              help="Report format.")
+@click.option("--fail-on", default="violation", type=click.Choice(["violation", "warning", "info"]),
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
+              help="Add your own shapes to unkg's (repeatable).")
+@click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri: str | None,
+             fmt: str, fail_on: str, extra_shapes: tuple[str, ...], output: str | None) -> None:
+    """Validate the store (or the given files) against the SHACL shapes.
+
+    Exit 0 when nothing at or above --fail-on is found, 1 otherwise, 2 on a usage error and
+    3 when an input cannot be read.
+    """
+    from .store import EmbeddedStore
+    from .validation import render, validate_files, validate_store
+
+    cfg = _settings(ctx, store, base_iri)
+
+    def go() -> int:
+        if paths:
+            report = validate_files(paths, cfg.base_iri, extra_shapes)
+        else:
+            with EmbeddedStore(cfg.store, read_only=False, create=False) as st:
+                report = validate_store(st, cfg.base_iri, extra_shapes)
+        write_output(render(report, fmt, fail_on).encode(), output)
+        counts = report.counts()
+        verdict = "conforms" if report.conforms(fail_on) else "does not conform"
+        log(f"{report.checked} checked: {verdict} ({counts['Violation']} violations, "
+            f"{counts['Warning']} warnings, {counts['Info']} infos)")
+        return EXIT_OK if report.conforms(fail_on) else EXIT_INVALID
+
+    ctx.exit(_run(ctx, go))
+
+
+# ---- queries ---------------------------------------------------------------------------------
+
+@cli.command(name="queries")
+@click.argument("name", required=False)
+def queries_cmd(name: str | None) -> None:
+    """List the query library, or show one query's parameters and text."""
+    from .queries import find_query, library
+
+    try:
+        if name:
+            q = find_query(name)
+            click.echo(f"{q.name}: {q.title}\n\n{q.description}\n")
+            for p in q.params:
+                default = f" (default {p.default})" if p.default is not None else " (required)"
+                click.echo(f"  --param {p.name}=<{p.type}>{default}  {p.description}")
+            if q.example:
+                click.echo(f"\nExample: {q.example}")
+            click.echo("\n" + q.text)
+            return
+        for q in library().values():
+            click.echo(f"{q.name:32} {q.title}")
+    except UnkgError as exc:
+        fail(exc)
+
+
+@cli.command()
+@click.argument("query", metavar="NAME|FILE.rq|-")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (as an RDF term, never pasted into the text).")
+@click.option("-f", "--format", "fmt", default=None,
+              help="table (default on a terminal), csv, tsv, json; ttl, nt, jsonld for CONSTRUCT.")
+@click.option("-o", "--output", default=None, help="Write here instead of stdout.")
+@click.option("--endpoint", default=None, metavar="URL", help="Run on a remote SPARQL 1.1 endpoint.")
+@click.option("--timeout", default=60.0, show_default=True, help="Remote request timeout (s).")
+@store_option
+@base_option
+@click.pass_context
+def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | None,
+          output: str | None, endpoint: str | None, timeout: float, store: str | None,
+          base_iri: str | None) -> None:
+    """Run a library query (by name), a .rq file or - (stdin) on the store or an endpoint.
+
+    \b
+    Example:
+      unkg query cited-by-resolution --param symbol=A/RES/61/54
+      unkg query citation-chain -p symbol=A/RES/61/54 -f csv
+    """
+    from .iris import IRIs
+    from .queries import bind_params, find_query, format_result, inline_values, run_local
+
+    cfg = _settings(ctx, store, base_iri)
+
+    def go() -> None:
+        stdin_text = sys.stdin.read() if query == "-" else None
+        q = find_query(query, stdin_text)
+        values: dict[str, str] = {}
+        for item in params:
+            if "=" not in item:
+                raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
+            k, v = item.split("=", 1)
+            values[k.strip()] = v
+        terms = bind_params(q, values, IRIs(cfg.base_iri))
+        out_fmt = fmt or (formats.guess(output, ("results",)).name if formats.guess(output, ("results",))
+                          else ("ttl" if q.form in ("CONSTRUCT", "DESCRIBE") else
+                                ("table" if sys.stdout.isatty() or output is None else "csv")))
+        out_fmt = _result_format_name(out_fmt)
+        if endpoint:
+            from .remote import query_endpoint
+
+            result = query_endpoint(endpoint, inline_values(q.text, terms), timeout=timeout)
+        else:
+            from .store import EmbeddedStore
+
+            with EmbeddedStore(cfg.store, create=False) as st:
+                result = run_local(st, q, terms)
+        from .export import PREFIXES
+
+        def compact(iri: str) -> str:
+            if iri.startswith(cfg.base_iri):
+                return iri[len(cfg.base_iri):]
+            for p, ns in PREFIXES.items():
+                if iri.startswith(ns):
+                    return f"{p}:{iri[len(ns):]}"
+            return iri
+
+        write_output(format_result(result, out_fmt, compact), output)
+
+    _run(ctx, go)
+
+
+def _result_format_name(value: str) -> str:
+    for kinds in (("results",), ("rdf",)):
+        try:
+            return formats.lookup(value, kinds).name
+        except FormatError:
+            continue
+    raise FormatError(f"unknown result format {value!r}; use table, csv, tsv, json, ttl, nt or jsonld")
+
+
+# ---- export ----------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("-f", "--format", "fmt", default=None, help="ttl, nt, nq, trig or jsonld (or MIME type).")
+@click.option("-g", "--graph", default=None, metavar="SYMBOL",
+              help="Export one document's graph (by symbol, e.g. A/RES/61/54, or graph IRI).")
+@click.option("-o", "--output", default=None, help="Write here instead of stdout (format from extension).")
+@store_option
+@base_option
+@click.pass_context
+def export(ctx: click.Context, fmt: str | None, graph: str | None, output: str | None,
+           store: str | None, base_iri: str | None) -> None:
+    """Write the whole store, or one document's graph, in canonical order.
+
+    \b
+    Example:
+      unkg export -o graph.ttl
+      unkg export --format jsonld --graph A/RES/61/54
+    """
+    from .export import serialize_store
+    from .iris import IRIs
+    from .store import EmbeddedStore
+
+    cfg = _settings(ctx, store, base_iri)
+
+    def go() -> None:
+        out_fmt = formats.resolve(fmt, output, ("rdf",), default="nq" if graph is None else "ttl")
+        with EmbeddedStore(cfg.store, create=False) as st:
+            graph_iri = None
+            if graph:
+                graph_iri = graph if "://" in graph else str(IRIs(cfg.base_iri).graph(graph))
+                if graph_iri not in st.named_graphs():
+                    raise InputError(f"no graph {graph_iri} in the store", path=cfg.store)
+            write_output(serialize_store(st, out_fmt, graph_iri), output)
+
+    _run(ctx, go)
+
+
+# ---- info ------------------------------------------------------------------------------------
+
+@cli.command()
+@store_option
+@click.pass_context
+def info(ctx: click.Context, store: str | None) -> None:
+    """Summarise the store: graphs, triples, documents by type."""
+    from .store import EmbeddedStore
+
+    cfg = _settings(ctx, store)
+
+    def go() -> None:
+        with EmbeddedStore(cfg.store, create=False) as st:
+            graphs = st.named_graphs()
+            click.echo(f"store:   {cfg.store}")
+            click.echo(f"graphs:  {len(graphs)}")
+            click.echo(f"triples: {st.count()}")
+            rows = st.query("""SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type }
+                               GROUP BY ?type ORDER BY DESC(?n) ?type""")
+            for row in rows:  # type: ignore[union-attr]
+                click.echo(f"  {row['n'].value:>7}  {row['type'].value}")
+
+    _run(ctx, go)
+
+
+def main() -> None:
+    cli(prog_name="unkg")
+
+
+if __name__ == "__main__":
+    main()

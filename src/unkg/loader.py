@@ -1,0 +1,227 @@
+"""Load resolution texts and RDF files into the store: one named graph per source, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import formats
+from .errors import InputError, UnkgError
+from .iris import IRIs, slug
+from .store import EmbeddedStore, ntriples_of
+
+TEXT_KINDS = ("input",)
+RDF_KINDS = ("rdf",)
+
+
+@dataclass
+class LoadOutcome:
+    source: str
+    status: str  # "loaded" | "unchanged" | "failed"
+    graph: str | None = None
+    symbol: str | None = None
+    triples: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadReport:
+    outcomes: list[LoadOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[LoadOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def triples(self) -> int:
+        return sum(o.triples for o in self.outcomes if o.status == "loaded")
+
+    def summary(self) -> str:
+        return (f"{self.count('loaded')} loaded, {self.count('unchanged')} unchanged, "
+                f"{self.count('failed')} failed; {self.triples} triples written")
+
+
+@dataclass
+class _Prepared:
+    source: str
+    checksum: str
+    graphs: dict[str, str]  # graph IRI -> N-Triples
+    symbol: str | None
+    triples: int
+    warnings: list[str]
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
+    """Expand directories (recursively, files of a known format, sorted); keep '-' for stdin."""
+    out: list[str] = []
+    for p in paths:
+        if str(p) == "-":
+            out.append("-")
+            continue
+        path = Path(p)
+        if path.is_dir():
+            found = [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")
+                     and formats.guess(f, TEXT_KINDS + RDF_KINDS) is not None]
+            out.extend(str(f) for f in sorted(found))
+        else:
+            out.append(str(path))
+    return out
+
+
+def checksum_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | None = None,
+                 strict: bool = False) -> _Prepared:
+    """Parse and map one resolution text (runs in worker processes)."""
+    from .mapper import Provenance, record_to_graph
+    from .parser import PARSER_VERSION, parse_file
+
+    iris = IRIs(base_iri)
+    record = parse_file(None if source == "-" else source, input_format=input_format, strict=strict,
+                        data=data)
+    if not record.symbol:
+        raise InputError("no document symbol found; cannot name its graph", path=source)
+    checksum = checksum_of(data)
+    provenance = Provenance(source_file=Path(source).name if source != "-" else "<stdin>",
+                            checksum=checksum, parser_version=PARSER_VERSION, loaded_at=_now())
+    graph = record_to_graph(record, iris, provenance)
+    nt = ntriples_of(graph)
+    warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
+    return _Prepared(source, checksum, {str(iris.graph(record.symbol)): nt}, record.symbol,
+                     len(graph), warnings)
+
+
+def _prepare_worker(args: tuple[str, str, str | None, bool]) -> _Prepared | LoadOutcome:
+    source, base_iri, input_format, strict = args
+    try:
+        data = Path(source).read_bytes()
+        return prepare_text(source, data, base_iri, input_format, strict)
+    except UnkgError as exc:
+        return LoadOutcome(source, "failed", error=str(exc))
+    except OSError as exc:
+        return LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc.strerror or exc}")
+
+
+def rdf_graph_name(iris: IRIs, source: str) -> str:
+    """Named graph for triples of an RDF file that carry no graph of their own."""
+    return f"{iris.base}graph/file/{slug(Path(source).name)}"
+
+
+def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: str,
+               input_format: str | None = None, strict: bool = False, fail_fast: bool = False,
+               stdin: bytes | None = None, jobs: int | None = None,
+               progress: Callable[[LoadOutcome], None] | None = None) -> LoadReport:
+    """Load every path; each document is one atomic replacement of its named graph."""
+    iris = IRIs(base_iri)
+    report = LoadReport()
+    sources = collect_inputs(paths)
+    known = {rec["checksum"]: (g, rec) for g, rec in store.source_records().items()}
+    from .parser import PARSER_VERSION
+
+    def record(outcome: LoadOutcome) -> bool:
+        report.outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+        return not (fail_fast and outcome.status == "failed")
+
+    text_jobs: list[tuple[str, bytes | None]] = []
+    for source in sources:
+        try:
+            if source == "-":
+                if stdin is None:
+                    raise InputError("no data on stdin", path="<stdin>")
+                fmt = formats.resolve(input_format, None, RDF_KINDS + TEXT_KINDS, default="txt")
+            else:
+                if not Path(source).exists():
+                    raise InputError("no such file", path=source)
+                fmt = formats.resolve(input_format, source, TEXT_KINDS + RDF_KINDS)
+            if fmt.kind == "rdf":
+                data = stdin if source == "-" else Path(source).read_bytes()
+                assert data is not None and fmt.oxigraph is not None
+                counts = store.load_rdf(data, fmt.oxigraph, rdf_graph_name(iris, source), source)
+                ok = record(LoadOutcome(source, "loaded", graph=",".join(sorted(counts)),
+                                        triples=sum(counts.values())))
+                if not ok:
+                    return report
+                continue
+        except UnkgError as exc:
+            if not record(LoadOutcome(source, "failed", error=str(exc))):
+                return report
+            continue
+        except OSError as exc:
+            if not record(LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc}")):
+                return report
+            continue
+        text_jobs.append((source, stdin if source == "-" else None))
+
+    def finish(prepared: _Prepared | LoadOutcome) -> bool:
+        if isinstance(prepared, LoadOutcome):
+            return record(prepared)
+        previous = known.get(prepared.checksum)
+        graph = next(iter(prepared.graphs))
+        if previous and previous[0] == graph and previous[1]["parser_version"] == PARSER_VERSION:
+            return record(LoadOutcome(prepared.source, "unchanged", graph, prepared.symbol, 0,
+                                      warnings=prepared.warnings))
+        try:
+            store.replace_graphs(prepared.graphs)
+        except UnkgError as exc:
+            return record(LoadOutcome(prepared.source, "failed", error=str(exc)))
+        known[prepared.checksum] = (graph, {"parser_version": PARSER_VERSION})
+        return record(LoadOutcome(prepared.source, "loaded", graph, prepared.symbol,
+                                  prepared.triples, warnings=prepared.warnings))
+
+    # unchanged files are recognised by checksum before any parsing
+    pending: list[tuple[str, bytes | None]] = []
+    for source, data in text_jobs:
+        if source != "-":
+            try:
+                raw = Path(source).read_bytes()
+            except OSError as exc:
+                if not record(LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc}")):
+                    return report
+                continue
+            prev = known.get(checksum_of(raw))
+            if prev and prev[1]["parser_version"] == PARSER_VERSION:
+                if not record(LoadOutcome(source, "unchanged", prev[0], None, 0)):
+                    return report
+                continue
+        pending.append((source, data))
+
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+    use_pool = workers > 1 and len(pending) >= 16 and not any(s == "-" for s, _ in pending)
+    if use_pool:
+        args = [(s, base_iri, input_format, strict) for s, _ in pending]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for prepared in pool.map(_prepare_worker, args, chunksize=8):
+                if not finish(prepared):
+                    pool.shutdown(cancel_futures=True)
+                    return report
+    else:
+        for source, data in pending:
+            if source == "-":
+                try:
+                    assert data is not None
+                    prepared: _Prepared | LoadOutcome = prepare_text(source, data, base_iri,
+                                                                     input_format, strict)
+                except UnkgError as exc:
+                    prepared = LoadOutcome(source, "failed", error=str(exc))
+            else:
+                prepared = _prepare_worker((source, base_iri, input_format, strict))
+            if not finish(prepared):
+                return report
+    return report

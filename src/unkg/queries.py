@@ -1,0 +1,292 @@
+"""The query library: named SPARQL files with headers, parameters bound as RDF terms, result formats."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pyoxigraph as ox
+
+from .errors import FormatError, QueryError
+from .iris import IRIs, session_key
+from .resources import project_dir
+
+_HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:\((\w+)\))?\s*(?:=\s*(\S+))?\s*(?:[-—]+\s*(.*))?$")
+PARAM_TYPES = ("doc", "session", "iri", "string", "integer", "date")
+
+
+@dataclass
+class Param:
+    name: str
+    type: str = "string"
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass
+class LibraryQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    example: str = ""
+    params: list[Param] = field(default_factory=list)
+
+    @property
+    def form(self) -> str:
+        body = re.sub(r"(?m)^\s*#.*$", "", self.text)
+        body = re.sub(r"(?is)\b(PREFIX|BASE)\b[^\n]*\n", "", body)
+        m = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
+        return m.group(1).upper() if m else "SELECT"
+
+
+def parse_query_file(path: Path, text: str | None = None) -> LibraryQuery:
+    """Read a .rq file and its header comments (title, description, param, example)."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    q = LibraryQuery(name=path.stem, path=path, text=text)
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "title":
+            q.title = value
+        elif key == "description":
+            q.description = (q.description + " " + value).strip()
+        elif key == "example":
+            q.example = value
+        elif key == "param":
+            pm = _PARAM.match(value)
+            if not pm:
+                raise QueryError(f"{path}: cannot read parameter line {value!r}")
+            ptype = pm.group(2) or "string"
+            if ptype not in PARAM_TYPES:
+                raise QueryError(f"{path}: parameter type {ptype!r} is not one of {PARAM_TYPES}")
+            q.params.append(Param(pm.group(1), ptype, pm.group(3), pm.group(4) or ""))
+    return q
+
+
+def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
+    """Every named query in queries/, by name."""
+    directory = directory or project_dir("queries")
+    return {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def find_query(name_or_path: str, stdin_text: str | None = None) -> LibraryQuery:
+    """A library query by name, a .rq file, or '-' (stdin)."""
+    if name_or_path == "-":
+        if stdin_text is None:
+            raise QueryError("no query on stdin")
+        return parse_query_file(Path("stdin.rq"), stdin_text)
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise QueryError(f"no query file {path}")
+        return parse_query_file(path)
+    queries = library()
+    if name_or_path not in queries:
+        raise QueryError(f"no library query named {name_or_path!r}; `unkg queries` lists them")
+    return queries[name_or_path]
+
+
+def bind_params(query: LibraryQuery, values: dict[str, str], iris: IRIs) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Turn --param values (and declared defaults) into RDF terms for the query's variables."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown and query.params:
+        raise QueryError(f"query {query.name} has no parameter {unknown[0]!r}; it takes: "
+                         + ", ".join(declared) or "none")
+    terms: dict[str, ox.NamedNode | ox.Literal] = {}
+    for name, raw in values.items():
+        p = declared.get(name, Param(name))
+        terms[name] = _term(p, raw, iris)
+    for p in query.params:
+        if p.name not in terms:
+            if p.default is None:
+                raise QueryError(f"query {query.name} needs --param {p.name}=... ({p.description})")
+            terms[p.name] = _term(p, p.default, iris)
+    return terms
+
+
+def _term(p: Param, raw: str, iris: IRIs) -> ox.NamedNode | ox.Literal:
+    try:
+        if p.type == "doc":
+            return ox.NamedNode(str(iris.document(raw)))
+        if p.type == "session":
+            return ox.NamedNode(str(iris.session(session_key(raw))))
+        if p.type == "iri":
+            return ox.NamedNode(raw)
+        if p.type == "integer":
+            return ox.Literal(str(int(raw)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        if p.type == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise ValueError("expected YYYY-MM-DD")
+            return ox.Literal(raw, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+        return ox.Literal(raw)
+    except ValueError as exc:
+        raise QueryError(f"parameter {p.name}={raw!r} is not a valid {p.type}: {exc}") from exc
+
+
+def inline_values(text: str, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with a VALUES block opening its outer WHERE group (for remote endpoints).
+
+    Terms are written in their N-Triples form by pyoxigraph, so no value can change the query's
+    structure.
+    """
+    if not terms:
+        return text
+    names = sorted(terms)
+    values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + \
+        " ".join(str(terms[n]) for n in names) + ") }"
+    m = re.search(r"(?is)\bWHERE\s*\{", text)
+    if not m:
+        m = re.search(r"\{", _strip_prologue(text))
+        if not m:
+            raise QueryError("cannot bind parameters: the query has no WHERE group")
+        offset = len(text) - len(_strip_prologue(text))
+        pos = offset + m.end()
+    else:
+        pos = m.end()
+    return text[:pos] + "\n  " + values + "\n" + text[pos:]
+
+
+def _strip_prologue(text: str) -> str:
+    return re.sub(r"(?is)^(\s*(#[^\n]*\n|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>))*", "", text)
+
+
+# ---- results --------------------------------------------------------------------------------
+
+@dataclass
+class QueryResult:
+    form: str  # "SELECT" | "ASK" | "GRAPH"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # var -> pyoxigraph term or None
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+
+def from_oxigraph(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [{v: sol[v] for v in variables} for sol in result]
+        return QueryResult("SELECT", variables, rows)
+    return QueryResult("GRAPH", triples=list(result))
+
+
+def results_json(result: QueryResult) -> bytes:
+    import json
+
+    if result.form == "ASK":
+        return json.dumps({"head": {}, "boolean": result.boolean}).encode()
+
+    def term(t: Any) -> dict[str, str]:
+        if isinstance(t, ox.NamedNode):
+            return {"type": "uri", "value": t.value}
+        if isinstance(t, ox.BlankNode):
+            return {"type": "bnode", "value": t.value}
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            d["datatype"] = t.datatype.value
+        return d
+
+    bindings = [{k: term(v) for k, v in row.items() if v is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False).encode()
+
+
+def _plain(t: Any, compact: Callable[[str], str] | None = None) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.NamedNode):
+        return compact(t.value) if compact else t.value
+    return str(t.value)
+
+
+def format_result(result: QueryResult, fmt: str, compact: Callable[[str], str] | None = None) -> bytes:
+    """Render a result as table, csv, tsv, json or (CONSTRUCT/DESCRIBE) ttl, nt, jsonld."""
+    if result.form == "GRAPH":
+        return _format_graph(result, fmt)
+    if fmt == "json":
+        return results_json(result)
+    if result.form == "ASK":
+        if fmt in ("table", "csv", "tsv"):
+            return (("true" if result.boolean else "false") + "\n").encode()
+        raise FormatError(f"an ASK result cannot be written as {fmt}")
+    if fmt == "csv":
+        import csv
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(result.variables)
+        for row in result.rows:
+            w.writerow([_plain(row[v]) for v in result.variables])
+        return buf.getvalue().encode()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in result.variables)]
+        for row in result.rows:
+            lines.append("\t".join("" if row[v] is None else str(row[v]) for v in result.variables))
+        return ("\n".join(lines) + "\n").encode()
+    if fmt == "table":
+        return _table(result, compact).encode()
+    raise FormatError(f"a SELECT result cannot be written as {fmt}; use table, csv, tsv or json")
+
+
+def _table(result: QueryResult, compact: Callable[[str], str] | None) -> str:
+    header = result.variables
+    cells = [[_plain(row[v], compact) for v in header] for row in result.rows]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
+    widths = [min(w, 80) for w in widths]
+
+    def line(values: list[str]) -> str:
+        return "  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w)
+                         for v, w in zip(values, widths)).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out += [line(c) for c in cells]
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _format_graph(result: QueryResult, fmt: str) -> bytes:
+    from .export import turtle_of
+
+    triples = sorted({(str(t.subject), str(t.predicate), str(t.object)) for t in result.triples})
+    if fmt in ("nt", "table"):
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
+    if fmt == "ttl":
+        return turtle_of(triples).encode()
+    if fmt == "jsonld":
+        import json
+
+        import rdflib
+
+        from .export import compact_jsonld
+
+        g = rdflib.Graph()
+        g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
+        return (json.dumps(compact_jsonld(g), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    raise FormatError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt}; use ttl, nt or jsonld")
+
+
+def run_local(store: Any, query: LibraryQuery, terms: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:
+    """Run a query on the embedded store, parameters substituted as terms (SEP-0007)."""
+    try:
+        raw = store.query(query.text, substitutions=terms)
+        return from_oxigraph(raw)
+    except SyntaxError as exc:
+        raise QueryError(f"{query.path}: invalid SPARQL: {exc}") from exc
+    except OSError as exc:
+        raise QueryError(f"{query.path}: query failed: {exc}") from exc

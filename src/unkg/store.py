@@ -1,0 +1,188 @@
+"""The embedded RDF store: a pyoxigraph (RocksDB) database on disk, one named graph per source document."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from types import TracebackType
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .errors import InputError, StoreError, StoreLockedError
+from .vocab import UNKG
+
+
+def _ox_error(path: Path, exc: OSError) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower():
+        return StoreLockedError(
+            f"store {path} is in use by another process (its LOCK is held); wait for it to finish "
+            "or stop the server that holds it")
+    return StoreError(f"cannot open store {path}: {text}")
+
+
+class EmbeddedStore:
+    """A persistent store directory. One process owns it at a time (RocksDB lock)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True):
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only or not create:
+            if not (self.path / "CURRENT").exists():
+                raise StoreError(f"no store at {self.path}: run `unkg load` first or pass --store")
+        try:
+            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+        except OSError as exc:
+            raise _ox_error(self.path, exc) from exc
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store."""
+        return self._store
+
+    def close(self) -> None:
+        if not self.read_only:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+        del self._store
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # ---- writing -------------------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: dict[str, str]) -> None:
+        """Atomically replace each named graph by the given N-Triples text (all or nothing).
+
+        One SPARQL update carries the drops and the inserts, so a crash or a bad triple leaves
+        the store as it was.
+        """
+        parts: list[str] = []
+        for graph, ntriples in graphs.items():
+            iri = ox.NamedNode(graph)
+            parts.append(f"DROP SILENT GRAPH {iri}")
+            if ntriples.strip():
+                parts.append(f"INSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}")
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except SyntaxError as exc:
+            raise StoreError(f"internal error: generated data was rejected by the store: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
+
+    def load_rdf(self, data: bytes, fmt: ox.RdfFormat, default_graph: str, source: str) -> dict[str, int]:
+        """Load an RDF file atomically; triples outside a named graph go to `default_graph`.
+
+        Each graph the file writes is replaced, so loading the same file again changes nothing.
+        Returns triples per graph.
+        """
+        try:
+            quads = list(ox.parse(data, fmt, base_iri=None))
+        except SyntaxError as exc:
+            raise InputError(f"not valid {fmt.name}: {exc}", path=source, line=_line_of(exc)) from exc
+        by_graph: dict[str, list[str]] = {}
+        for q in quads:
+            g = q.graph_name
+            name = default_graph if isinstance(g, ox.DefaultGraph) else g.value
+            by_graph.setdefault(name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+        self.replace_graphs({g: "\n".join(lines) for g, lines in by_graph.items()})
+        return {g: len(lines) for g, lines in by_graph.items()}
+
+    def remove_graph(self, graph: str) -> None:
+        self.replace_graphs({graph: ""})
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            q = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        else:
+            q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        for row in self._store.query(q):  # type: ignore[union-attr]
+            return int(row["n"].value)
+        return 0
+
+    def source_records(self) -> dict[str, dict[str, str]]:
+        """Provenance of every document graph: graph -> {checksum, parser_version, source, describes}."""
+        q = f"""SELECT ?g ?c ?v ?f ?d WHERE {{ GRAPH ?g {{ ?g a <{UNKG.SourceRecord}> ;
+                  <{UNKG.sourceChecksum}> ?c ; <{UNKG.parserVersion}> ?v .
+                  OPTIONAL {{ ?g <{UNKG.sourceFile}> ?f }} OPTIONAL {{ ?g <{UNKG.describes}> ?d }} }} }}"""
+        out: dict[str, dict[str, str]] = {}
+        for row in self._store.query(q):  # type: ignore[union-attr]
+            out[row["g"].value] = {
+                "checksum": row["c"].value, "parser_version": row["v"].value,
+                "source": row["f"].value if row["f"] is not None else "",
+                "describes": row["d"].value if row["d"] is not None else "",
+            }
+        return out
+
+    def triples(self, graph: str | None = None, default_only: bool = False) -> set[tuple[str, str, str]]:
+        """Distinct (s, p, o) in N-Triples syntax: of one graph, the default graph, or all graphs."""
+        if default_only:
+            found = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        else:
+            found = self.quads(graph)
+        return {(str(q.subject), str(q.predicate), str(q.object)) for q in found}
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        g = ox.NamedNode(graph) if graph else None
+        return self._store.quads_for_pattern(None, None, None, g)
+
+    def nquads_lines(self, graph: str | None = None) -> list[str]:
+        """Every quad (or one graph's triples) as sorted N-Quads lines: a canonical order."""
+        if graph is not None:
+            lines = [f"{q.subject} {q.predicate} {q.object} ." for q in self.quads(graph)]
+        else:
+            lines = []
+            for q in self.quads():
+                if isinstance(q.graph_name, ox.DefaultGraph):
+                    lines.append(f"{q.subject} {q.predicate} {q.object} .")
+                else:
+                    lines.append(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .")
+        lines.sort()
+        return lines
+
+    def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+              union_default_graph: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        return self._store.query(sparql, use_default_graph_as_union=union_default_graph,
+                                 substitutions=subs or None)
+
+
+def _line_of(exc: BaseException) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    return int(lineno) if isinstance(lineno, int) else None
+
+
+def ntriples_of(triples: Iterable[tuple[object, object, object]]) -> str:
+    """N-Triples text of rdflib triples (as the store's update expects)."""
+    buf = io.StringIO()
+    for s, p, o in triples:
+        buf.write(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n")  # type: ignore[attr-defined]
+    return buf.getvalue()
+
+
+def _nt_object(o: object) -> str:
+    from rdflib import Literal
+
+    if isinstance(o, Literal):
+        # rdflib's n3() may use long-quote or shorthand forms that are Turtle, not N-Triples
+        lexical = str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if o.language:
+            return f'"{lexical}"@{o.language}'
+        if o.datatype:
+            return f'"{lexical}"^^<{o.datatype}>'
+        return f'"{lexical}"'
+    return o.n3()  # type: ignore[attr-defined]

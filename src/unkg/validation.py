@@ -1,0 +1,205 @@
+"""SHACL validation of the store or of files, with pySHACL as the engine."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from . import formats
+from .errors import InputError
+from .iris import IRIs
+from .store import EmbeddedStore
+
+SEVERITIES = ("Violation", "Warning", "Info")
+_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
+
+
+@dataclass
+class ValidationResult:
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+    constraint: str | None
+    source: str | None = None  # the source file or graph the focus node came from
+
+
+@dataclass
+class ValidationReport:
+    results: list[ValidationResult] = field(default_factory=list)
+    report_graph: rdflib.Graph | None = None
+    checked: int = 0  # named graphs or files checked
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
+
+    def conforms(self, fail_on: str = "violation") -> bool:
+        threshold = _RANK[fail_on.capitalize()]
+        return not any(_RANK[r.severity] >= threshold for r in self.results)
+
+    def to_json(self, fail_on: str = "violation") -> dict[str, object]:
+        return {"conforms": self.conforms(fail_on), "counts": self.counts(), "checked": self.checked,
+                "results": [asdict(r) for r in self.results]}
+
+
+def _short(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    return str(node)
+
+
+def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
+    """Validate with pySHACL (no inference; SHACL-AF off)."""
+    import pyshacl
+
+    _conforms, report_graph, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        allow_infos=True)
+    assert isinstance(report_graph, rdflib.Graph)
+    results: list[ValidationResult] = []
+    for res in report_graph.subjects(RDF.type, SH.ValidationResult):
+        sev = report_graph.value(res, SH.resultSeverity)
+        severity = str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
+        results.append(ValidationResult(
+            severity=severity,
+            focus=str(report_graph.value(res, SH.focusNode)),
+            path=_short(report_graph.value(res, SH.resultPath)),
+            value=_short(report_graph.value(res, SH.value)),
+            message=str(report_graph.value(res, SH.resultMessage) or ""),
+            shape=_short(report_graph.value(res, SH.sourceShape)),
+            constraint=_short(report_graph.value(res, SH.sourceConstraintComponent)),
+        ))
+    results.sort(key=lambda r: (-_RANK[r.severity], r.focus, r.path or "", r.message, r.value or ""))
+    return ValidationReport(results, report_graph)
+
+
+def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Graph:
+    """Our shapes (patterns rewritten for the configured base) plus a user's own shapes files."""
+    from .shapes import load_shapes
+
+    g = load_shapes(base_iri)
+    for path in extra:
+        fmt = formats.resolve(None, path, ("rdf",))
+        try:
+            g.parse(str(path), format=fmt.rdflib)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise InputError(f"invalid shapes file: {exc}", path=str(path)) from exc
+    return g
+
+
+def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = ()) -> ValidationReport:
+    """Validate the union of every graph in the store; attribute results to their source file."""
+    shapes = shapes_graph(base_iri, extra_shapes)
+    data = rdflib.Graph()
+    owner: dict[str, str] = {}
+    records = store.source_records()
+    for graph in store.named_graphs():
+        lines = store.nquads_lines(graph)
+        data.parse(data="\n".join(lines), format="nt")
+        source = records.get(graph, {}).get("source") or graph
+        for line in lines:
+            subject = line.split(" ", 1)[0]
+            if subject.startswith("<"):
+                owner.setdefault(subject[1:-1], source)
+    report = run_pyshacl(data, shapes)
+    for r in report.results:
+        r.source = owner.get(r.focus)
+    report.checked = len(store.named_graphs())
+    return report
+
+
+def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[str | Path] = (),
+                   input_format: str | None = None) -> ValidationReport:
+    """Validate files without a store: RDF files as they are, resolution texts parsed first."""
+    from .loader import collect_inputs
+    from .mapper import record_to_graph
+    from .parser import parse_file
+
+    shapes = shapes_graph(base_iri, extra_shapes)
+    iris = IRIs(base_iri)
+    data = rdflib.Graph()
+    owner: dict[str, str] = {}
+    sources = collect_inputs(paths)
+    for source in sources:
+        if not Path(source).exists():
+            raise InputError("no such file", path=source)
+        fmt = formats.resolve(input_format, source, ("input", "rdf"))
+        part = rdflib.Graph()
+        if fmt.kind == "rdf":
+            try:
+                if fmt.quads:
+                    ds = rdflib.Dataset()
+                    ds.parse(source, format=fmt.rdflib)
+                    for s, p, o, _g in ds.quads((None, None, None, None)):
+                        part.add((s, p, o))
+                else:
+                    part.parse(source, format=fmt.rdflib)
+            except Exception as exc:  # rdflib raises parser-specific exception types
+                raise InputError(f"not valid {fmt.name}: {exc}", path=source) from exc
+        else:
+            record = parse_file(source, input_format=input_format)
+            part = record_to_graph(record, iris)
+        for s in part.subjects():
+            owner.setdefault(str(s), source)
+        data += part
+    report = run_pyshacl(data, shapes)
+    for r in report.results:
+        r.source = owner.get(r.focus)
+    report.checked = len(sources)
+    return report
+
+
+def render_text(report: ValidationReport) -> str:
+    blocks = []
+    for r in report.results:
+        lines = [f"{r.severity}: {r.message}", f"  focus:  {r.focus}"]
+        if r.path:
+            lines.append(f"  path:   {r.path}")
+        if r.value:
+            lines.append(f"  value:  {r.value}")
+        if r.shape:
+            lines.append(f"  shape:  {r.shape}")
+        if r.source:
+            lines.append(f"  source: {r.source}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def render(report: ValidationReport, fmt: str, fail_on: str = "violation") -> str:
+    if fmt == "text":
+        return render_text(report)
+    if fmt == "json":
+        return json.dumps(report.to_json(fail_on), indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("turtle", "ttl", "jsonld", "json-ld"):
+        g = report.report_graph if report.report_graph is not None else rdflib.Graph()
+        return g.serialize(format="turtle" if fmt in ("turtle", "ttl") else "json-ld")
+    if fmt == "github":
+        out = []
+        for r in report.results:
+            level = {"Violation": "error", "Warning": "warning", "Info": "notice"}[r.severity]
+            file = f" file={r.source}," if r.source else ""
+            msg = f"{r.focus} {r.path or ''}: {r.message}".replace("\n", " ")
+            out.append(f"::{level}{file.rstrip(',')} title={(r.shape or 'shape').rsplit('/', 1)[-1]}::{msg}")
+        return "\n".join(out) + ("\n" if out else "")
+    if fmt == "junit":
+        from xml.etree import ElementTree as ET
+
+        suite = ET.Element("testsuite", name="unkg validate", tests=str(max(1, len(report.results))),
+                           failures=str(report.counts()["Violation"]))
+        if not report.results:
+            ET.SubElement(suite, "testcase", classname="unkg", name="conforms")
+        for r in report.results:
+            case = ET.SubElement(suite, "testcase", classname=r.source or "store",
+                                 name=f"{r.focus} {r.path or ''}".strip())
+            tag = "failure" if r.severity == "Violation" else "system-out"
+            el = ET.SubElement(case, tag, message=r.message) if tag == "failure" else ET.SubElement(case, tag)
+            el.text = f"{r.severity}: {r.message} (shape {r.shape}, value {r.value})"
+        return ET.tostring(suite, encoding="unicode") + "\n"
+    raise ValueError(fmt)
