@@ -15,6 +15,41 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ELI_DL = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
+# EU Publications Office language authority, as ELI data uses for eli:language.
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+
+
+class ELI_TERMS(DefinedNamespace):
+    """The ELI terms unkg emits, closed so that a typo fails (ELI itself is open above)."""
+
+    _NS = Namespace("http://data.europa.eu/eli/ontology#")
+    _fail = True
+
+    LegalResource: URIRef
+    LegalExpression: URIRef
+    cites: URIRef
+    date_document: URIRef
+    date_publication: URIRef
+    id_local: URIRef
+    is_part_of: URIRef
+    is_realized_by: URIRef
+    realizes: URIRef
+    language: URIRef
+    passed_by: URIRef
+    title: URIRef
+
+
+class SCHEMA_TERMS(DefinedNamespace):
+    """The schema.org terms unkg emits for schema.org-only consumers."""
+
+    _NS = Namespace("https://schema.org/")
+    _fail = True
+
+    Legislation: URIRef
+    name: URIRef
+    legislationIdentifier: URIRef
+    legislationDate: URIRef
+    legislationPassedBy: URIRef
 
 
 class UNKG(DefinedNamespace):
@@ -133,3 +168,4 @@ CITATION_TYPE = Namespace("https://w3id.org/unkg/vocab/citation-type/")
 DOCUMENT_TYPE = Namespace("https://w3id.org/unkg/vocab/document-type/")
 SESSION_KIND = Namespace("https://w3id.org/unkg/vocab/session-kind/")
 ADOPTION_MODE = Namespace("https://w3id.org/unkg/vocab/adoption-mode/")
+COMMITTEE = Namespace("https://w3id.org/unkg/vocab/committee/")
