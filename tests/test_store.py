@@ -1,0 +1,90 @@
+"""The embedded store: atomic graph replacement, RDF file loads, locking, canonical export."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unkg import formats
+from unkg.errors import InputError, StoreError, StoreLockedError
+from unkg.export import serialize_store
+from unkg.store import EmbeddedStore
+
+G1 = "https://w3id.org/unkg/graph/A/RES/1/1"
+G2 = "https://w3id.org/unkg/graph/A/RES/1/2"
+NT1 = '<https://w3id.org/unkg/doc/A/RES/1/1> <http://purl.org/dc/terms/title> "One"@en .'
+NT2 = '<https://w3id.org/unkg/doc/A/RES/1/2> <http://purl.org/dc/terms/title> "Two \\"quoted\\""@en .'
+
+
+def export_all(store: EmbeddedStore) -> bytes:
+    return serialize_store(store, formats.lookup("nq", ("rdf",)))
+
+
+def test_replace_graph_is_idempotent_and_replaces(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as st:
+        st.replace_graphs({G1: NT1, G2: NT2})
+        first = export_all(st)
+        st.replace_graphs({G1: NT1})
+        assert export_all(st) == first
+        st.replace_graphs({G1: NT1.replace("One", "Uno")})
+        assert b'"Uno"@en' in export_all(st) and b'"One"@en' not in export_all(st)
+        assert st.named_graphs() == [G1, G2]
+
+
+def test_bad_rdf_leaves_store_unchanged(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as st:
+        st.replace_graphs({G1: NT1})
+        before = export_all(st)
+        bad = b"@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \"unterminated .\n"
+        with pytest.raises(InputError) as err:
+            st.load_rdf(bad, formats.lookup("ttl", ("rdf",)).oxigraph, G2, "bad.ttl")  # type: ignore[arg-type]
+        assert "bad.ttl" in str(err.value)
+        assert export_all(st) == before
+
+
+def test_load_rdf_replaces_its_graph(tmp_path: Path) -> None:
+    data = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+    with EmbeddedStore(tmp_path / "s") as st:
+        fmt = formats.lookup("nt", ("rdf",)).oxigraph
+        assert fmt is not None
+        st.load_rdf(data, fmt, G1, "x.nt")
+        st.load_rdf(data, fmt, G1, "x.nt")
+        assert st.count(G1) == 1
+
+
+def test_store_survives_reopen(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as st:
+        st.replace_graphs({G1: NT1})
+    with EmbeddedStore(tmp_path / "s", create=False) as st:
+        assert st.count() == 1
+
+
+def test_missing_store_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        EmbeddedStore(tmp_path / "nothing", create=False)
+
+
+def test_second_process_gets_store_in_use(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    with EmbeddedStore(path) as st:
+        st.replace_graphs({G1: NT1})
+        code = ("from unkg.store import EmbeddedStore\n"
+                "from unkg.errors import StoreLockedError\n"
+                f"try:\n    EmbeddedStore({str(path)!r})\nexcept StoreLockedError as e:\n"
+                "    print('LOCKED', e)\n")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert "LOCKED" in out.stdout and "in use" in out.stdout, out.stdout + out.stderr
+    assert StoreLockedError.__mro__[1] is StoreError
+
+
+def test_turtle_export_is_canonical(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "a") as a, EmbeddedStore(tmp_path / "b") as b:
+        a.replace_graphs({G1: NT1})
+        a.replace_graphs({G2: NT2})
+        b.replace_graphs({G2: NT2, G1: NT1})
+        for name in ("ttl", "nt", "nq", "trig", "jsonld"):
+            fmt = formats.lookup(name, ("rdf",))
+            assert serialize_store(a, fmt) == serialize_store(b, fmt), name
