@@ -1,0 +1,423 @@
+"""Remote SPARQL servers: run queries over the SPARQL 1.1 Protocol, push graphs over the Graph Store Protocol.
+
+`query_endpoint` goes through SPARQLWrapper and converts the answer into the same `QueryResult` the
+embedded store produces. `push_graphs` copies named graphs of an `EmbeddedStore` to a server, one
+`PUT ?graph=<iri>` per graph, so a second push replaces rather than duplicates.
+
+Every request runs under one overall deadline (`timeout` seconds for the whole request: connect,
+send, wait and read), not only a socket timeout: a server that accepts the connection and then
+trickles bytes forever still cannot hold the caller longer than `timeout`.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import os
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable, TypeVar
+
+import pyoxigraph as ox
+
+from .errors import QueryError, RemoteError, StoreError
+from .queries import QueryResult, from_oxigraph
+from .store import EmbeddedStore
+
+T = TypeVar("T")
+
+#: Queries longer than this are sent with POST (long GET URLs fail with 414, sparqlwrapper#83).
+POST_THRESHOLD = 2000
+#: Characters of a failing server's body quoted in error messages.
+BODY_EXCERPT = 200
+#: Environment variable with a bearer token (QLever access tokens, API gateways); used when no user is set.
+TOKEN_ENV = "UNKG_ENDPOINT_TOKEN"
+
+ENDPOINT_URLS: dict[str, dict[str, str]] = {
+    "oxigraph": {
+        "query": "http://HOST:7878/query",
+        "update": "http://HOST:7878/update",
+        "graph_store": "http://HOST:7878/store",
+        "notes": "`oxigraph serve --location DIR --bind HOST:7878`; GSP PUT answers 201 (created) or 204 "
+                 "(replaced); no authentication of its own (put a reverse proxy in front).",
+    },
+    "fuseki": {
+        "query": "http://HOST:3030/{dataset}/sparql (also /{dataset}/query)",
+        "update": "http://HOST:3030/{dataset}/update",
+        "graph_store": "http://HOST:3030/{dataset}/data",
+        "notes": "Service names come from the dataset configuration (fuseki:serviceQuery, serviceUpdate, "
+                 "serviceReadWriteGraphStore); these are the defaults of `fuseki-server --update`. "
+                 "HTTP basic authentication when configured with Shiro/--passwd.",
+    },
+    "graphdb": {
+        "query": "http://HOST:7200/repositories/{repo}",
+        "update": "http://HOST:7200/repositories/{repo}/statements",
+        "graph_store": "http://HOST:7200/repositories/{repo}/rdf-graphs/service",
+        "notes": "RDF4J REST API; the repository must exist. GraphDB's default graph is the union of all "
+                 "graphs. HTTP basic authentication when security is on.",
+    },
+    "virtuoso": {
+        "query": "http://HOST:8890/sparql",
+        "update": "http://HOST:8890/sparql-auth",
+        "graph_store": "http://HOST:8890/sparql-graph-crud-auth",
+        "notes": "Writes need a user in the SPARQL_UPDATE role. The -auth variants use HTTP *digest* "
+                 "authentication, which unkg does not send; /sparql-graph-crud (no auth) works only if "
+                 "the SPARQL user may update. Graph parameter `graph` (older releases: `graph-uri`).",
+    },
+    "qlever": {
+        "query": "http://HOST:7001/",
+        "update": "http://HOST:7001/ (POST, needs the access token)",
+        "graph_store": "http://HOST:7001/ (?graph=<iri>; GET and POST since early 2025)",
+        "notes": "One root URL for query, update and graph store; the port is chosen at `qlever start`. "
+                 f"Writes need the access token: set {TOKEN_ENV} (sent as `Authorization: Bearer`). "
+                 "Older releases do not accept GSP PUT, which `push_graphs` uses.",
+    },
+}
+"""Query, update and Graph Store Protocol URL patterns of common SPARQL servers (for the README)."""
+
+
+# ---- errors -------------------------------------------------------------------------------------
+
+class EndpointError(RemoteError):
+    """A server answered, but with an error status or with something that is not SPARQL results."""
+
+    def __init__(self, message: str, endpoint: str, status: int | None = None, body: str = ""):
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.status = status
+        self.body = body
+
+
+@dataclass
+class PushReport:
+    """What `push_graphs` did: graphs and triples sent, bytes uploaded, graphs that failed."""
+
+    graph_store_url: str
+    graphs: list[str] = field(default_factory=list)  # graphs stored on the server
+    triples: int = 0
+    bytes: int = 0
+    retries: int = 0  # requests repeated after a transient failure
+    failures: dict[str, str] = field(default_factory=dict)  # graph -> error message
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class PushError(RemoteError):
+    """A push stopped (server unreachable, persistent 5xx, authentication); `report` says how far it got."""
+
+    def __init__(self, message: str, report: PushReport):
+        super().__init__(message)
+        self.report = report
+
+
+class _Timeout(Exception):
+    pass
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+def _with_deadline(fn: Callable[[], T], timeout: float) -> T:
+    """Run `fn` in a daemon thread; raise `_Timeout` when it has not finished after `timeout` seconds."""
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="unkg-remote", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise _Timeout()
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
+
+
+def _excerpt(body: bytes | str, limit: int = BODY_EXCERPT) -> str:
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _looks_html(content_type: str, body: bytes) -> bool:
+    if "html" in content_type.lower():
+        return True
+    start = body.lstrip()[:64].lower()
+    return start.startswith(b"<!doctype html") or start.startswith(b"<html")
+
+
+def _credentials(credentials_env: tuple[str, str]) -> tuple[str, str] | None:
+    user = os.environ.get(credentials_env[0])
+    if not user:
+        return None
+    return user, os.environ.get(credentials_env[1], "")
+
+
+def _auth_header(credentials_env: tuple[str, str]) -> str | None:
+    creds = _credentials(credentials_env)
+    if creds is not None:
+        token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode("ascii")
+        return f"Basic {token}"
+    bearer = os.environ.get(TOKEN_ENV)
+    return f"Bearer {bearer}" if bearer else None
+
+
+def _error_for(endpoint: str, status: int | None, content_type: str, body: bytes, what: str) -> EndpointError:
+    text = _excerpt(body)
+    if _looks_html(content_type, body):
+        msg = (f"{endpoint} answered HTML (HTTP {status}) instead of {what}; is this the right URL? "
+               f"Body starts: {text}")
+    elif status is not None and status >= 400:
+        msg = f"{endpoint} answered HTTP {status}: {text or '(empty body)'}"
+    else:
+        msg = f"{endpoint} answered HTTP {status} with {content_type or 'no content type'}, not {what}: {text}"
+    return EndpointError(msg, endpoint, status, body.decode("utf-8", "replace")[:BODY_EXCERPT])
+
+
+def _unreachable(endpoint: str, exc: BaseException) -> RemoteError:
+    reason = getattr(exc, "reason", None) or exc
+    return RemoteError(f"cannot reach {endpoint}: {reason}")
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+@dataclass
+class _Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def _sw_status(exc: Exception) -> int | None:
+    from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
+                                                Unauthorized, URITooLong)
+
+    for cls, code in ((QueryBadFormed, 400), (Unauthorized, 401), (EndPointNotFound, 404),
+                      (URITooLong, 414), (EndPointInternalError, 500)):
+        if isinstance(exc, cls):
+            return code
+    return None
+
+
+def _sw_body(exc: Exception) -> bytes:
+    """The response body SPARQLWrapper put (as a bytes repr) into its exception message."""
+    text = str(exc)
+    mark = text.find("Response:\n")
+    if mark < 0:
+        return b""
+    try:
+        value = ast.literal_eval(text[mark + len("Response:\n"):])
+    except (ValueError, SyntaxError):
+        return text[mark + len("Response:\n"):].encode()
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60.0, method: str = "auto",
+                   credentials_env: tuple[str, str] = ("UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD"),
+                   ) -> QueryResult:
+    """Run a SELECT/ASK/CONSTRUCT/DESCRIBE query on a SPARQL endpoint and return a `QueryResult`.
+
+    `method` is "auto" (GET, or POST when the query is longer than 2000 characters), "GET" or "POST".
+    `timeout` bounds the whole request. HTTP basic credentials come from the two environment
+    variables named by `credentials_env` when the first is set (else a bearer token from
+    UNKG_ENDPOINT_TOKEN). Raises `QueryError` for an update and `RemoteError` (`EndpointError` when
+    the server answered) for every remote failure.
+    """
+    from SPARQLWrapper import BASIC, GET, JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    method = method.upper()
+    if method not in ("AUTO", "GET", "POST"):
+        raise QueryError(f"unknown HTTP method {method!r}; use auto, GET or POST")
+    sw = SPARQLWrapper(endpoint)
+    sw.setQuery(sparql)
+    form = sw.queryType
+    if form in ("SELECT", "ASK"):
+        sw.setReturnFormat(JSON)
+    elif form in ("CONSTRUCT", "DESCRIBE"):
+        sw.setReturnFormat(TURTLE)
+        sw.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5")
+    else:
+        raise QueryError(f"{form} is an update, not a query; send updates to the server's update endpoint")
+    use_post = method == "POST" or (method == "AUTO" and len(sparql) > POST_THRESHOLD)
+    sw.setMethod(POST if use_post else GET)
+    creds = _credentials(credentials_env)
+    if creds is not None:
+        sw.setHTTPAuth(BASIC)
+        sw.setCredentials(creds[0], creds[1])
+    elif os.environ.get(TOKEN_ENV):
+        sw.addCustomHttpHeader("Authorization", f"Bearer {os.environ[TOKEN_ENV]}")
+    sw.setTimeout(max(1, int(timeout + 0.999)))  # socket timeout; the deadline below bounds the total
+
+    def run() -> _Answer:
+        result = sw.query()
+        response = result.response
+        body = response.read()
+        return _Answer(int(getattr(response, "status", 200)),
+                       response.headers.get("Content-Type", "") or "", body)
+
+    try:
+        answer = _with_deadline(run, timeout)
+    except _Timeout:
+        raise RemoteError(f"{endpoint}: no complete answer within {timeout:g} s (timeout)") from None
+    except SPARQLWrapperException as exc:
+        raise _error_for(endpoint, _sw_status(exc), "", _sw_body(exc), "SPARQL results") from exc
+    except urllib.error.HTTPError as exc:
+        try:
+            body = exc.read()
+        except OSError:
+            body = b""
+        raise _error_for(endpoint, exc.code, exc.headers.get("Content-Type", "") or "", body,
+                         "SPARQL results") from exc
+    except (OSError, ValueError) as exc:  # URLError, refused, reset, socket timeout, bad URL
+        raise _unreachable(endpoint, exc) from exc
+    return _convert(endpoint, form, answer)
+
+
+def _convert(endpoint: str, form: str, answer: _Answer) -> QueryResult:
+    media = answer.content_type.split(";")[0].strip().lower()
+    if _looks_html(answer.content_type, answer.body):
+        raise _error_for(endpoint, answer.status, answer.content_type, answer.body, "SPARQL results")
+    try:
+        if form in ("SELECT", "ASK"):
+            rfmt = ox.QueryResultsFormat.from_media_type(media) if media else None
+            parsed = ox.parse_query_results(answer.body, rfmt or ox.QueryResultsFormat.JSON)
+            return from_oxigraph(parsed)
+        gfmt = ox.RdfFormat.from_media_type(media) if media else None
+        triples = [q.triple for q in ox.parse(answer.body, gfmt or ox.RdfFormat.TURTLE)]
+        return QueryResult("GRAPH", triples=triples)
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(
+            f"{endpoint} answered HTTP {answer.status} with {answer.content_type or 'no content type'} that "
+            f"is not valid {form} results ({exc}): {_excerpt(answer.body)}",
+            endpoint, answer.status, answer.body.decode("utf-8", "replace")[:BODY_EXCERPT]) from exc
+
+
+# ---- Graph Store Protocol push ------------------------------------------------------------------
+
+def default_graph_store(endpoint: str) -> str:
+    """The Graph Store Protocol URL that usually goes with a query endpoint (see `ENDPOINT_URLS`).
+
+    Oxigraph `.../query` → `.../store`; Fuseki `.../{dataset}/sparql` → `.../{dataset}/data`; GraphDB
+    `.../repositories/{repo}` → `.../rdf-graphs/service`; Virtuoso `.../sparql` → `.../sparql-graph-crud`.
+    A Fuseki `.../query` URL is taken for Oxigraph: pass Fuseki's `/data` URL explicitly.
+    """
+    parts = urllib.parse.urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if last == "query":
+        new = f"{head}/store"
+    elif last == "sparql" and head:  # Fuseki /{dataset}/sparql
+        new = f"{head}/data"
+    elif last == "sparql":  # Virtuoso /sparql
+        new = "/sparql-graph-crud"
+    elif last == "sparql-auth":
+        new = "/sparql-graph-crud-auth"
+    elif head.endswith("/repositories") or head == "/repositories":
+        new = f"{path}/rdf-graphs/service"
+    else:
+        raise RemoteError(f"cannot derive a Graph Store Protocol URL from {endpoint}; pass it explicitly "
+                          "(Oxigraph: …/store, Fuseki: …/{dataset}/data, GraphDB: "
+                          "…/repositories/{repo}/rdf-graphs/service)")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new, "", ""))
+
+
+def graph_url(graph_store_url: str, graph: str) -> str:
+    """`{graph_store_url}?graph=<iri>` (indirect graph identification), the IRI percent-encoded."""
+    sep = "&" if "?" in graph_store_url else "?"
+    return f"{graph_store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def _put(url: str, body: bytes, timeout: float, auth: str | None) -> tuple[int, str, bytes]:
+    headers = {"Content-Type": "application/n-triples", "Content-Length": str(len(body))}
+    if auth:
+        headers["Authorization"] = auth
+    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return int(response.status), response.headers.get("Content-Type", "") or "", response.read()
+
+
+def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str] | None = None,
+                timeout: float = 60.0, retries: int = 3, backoff: float = 0.5,
+                progress: Callable[[str, int, int], None] | None = None,
+                credentials_env: tuple[str, str] = ("UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD"),
+                ) -> PushReport:
+    """Replace each named graph on a server by the store's copy: one GSP `PUT ?graph=<iri>` per graph.
+
+    The body is the graph's sorted N-Triples, so pushing twice leaves the server unchanged. `graphs`
+    limits the push to some graphs of the store (default: all named graphs; the default graph is
+    not pushed). Connection errors, timeouts (`timeout` per request) and 5xx answers are retried
+    `retries` times after `backoff`, `2*backoff`, `4*backoff`… seconds; 4xx answers are not. A 4xx
+    that concerns one graph (400, 413, 415…) is recorded in `failures` and the push goes on; when the
+    server stays unreachable or failing, or refuses access (401, 403, 404, 405), `PushError` is raised
+    with the report so far. `progress(graph, done, total)` is called after each graph is stored.
+    """
+    available = store.named_graphs()
+    if graphs is None:
+        targets = available
+    else:
+        known = set(available)
+        missing = [g for g in graphs if g not in known]
+        if missing:
+            raise StoreError(f"the store has no graph {missing[0]}" +
+                             (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        targets = list(dict.fromkeys(graphs))
+    report = PushReport(graph_store_url)
+    auth = _auth_header(credentials_env)
+    for graph in targets:
+        lines = store.nquads_lines(graph)
+        body = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        url = graph_url(graph_store_url, graph)
+        last_error = ""
+        for attempt in range(retries + 1):
+            if attempt:
+                report.retries += 1
+                time.sleep(backoff * 2 ** (attempt - 1))
+            try:
+                status, ctype, answer = _with_deadline(lambda: _put(url, body, timeout, auth), timeout)
+            except _Timeout:
+                last_error = f"no answer within {timeout:g} s (timeout)"
+                continue
+            except urllib.error.HTTPError as exc:
+                try:
+                    err_body = exc.read()
+                except OSError:
+                    err_body = b""
+                err = _error_for(url, exc.code, exc.headers.get("Content-Type", "") or "", err_body,
+                                 "a Graph Store Protocol answer")
+                if exc.code >= 500:
+                    last_error = str(err)
+                    continue
+                if exc.code in (401, 403, 404, 405):
+                    raise PushError(f"push to {graph_store_url} refused: {err}", report) from exc
+                report.failures[graph] = str(err)
+                last_error = ""
+                break
+            except (OSError, ValueError) as exc:
+                last_error = str(_unreachable(graph_store_url, exc))
+                continue
+            if _looks_html(ctype, answer) and status == 200:
+                # a web page, not a graph store (GSP answers 200/201/204 with no or a short body)
+                raise PushError(str(_error_for(url, status, ctype, answer,
+                                               "a Graph Store Protocol answer")), report)
+            report.graphs.append(graph)
+            report.triples += len(lines)
+            report.bytes += len(body)
+            last_error = ""
+            if progress is not None:
+                progress(graph, len(report.graphs), len(targets))
+            break
+        if last_error:
+            raise PushError(f"push to {graph_store_url} stopped at graph {graph} after {retries + 1} "
+                            f"attempt(s): {last_error}; {len(report.graphs)} of {len(targets)} graphs "
+                            "were stored; pushing again is safe (each graph is replaced)", report)
+    return report
