@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from rdflib import URIRef
@@ -44,10 +45,12 @@ def slug(text: str) -> str:
     return norm or "unnamed"
 
 
+@lru_cache(maxsize=8192)  # pure; the mapper asks for the same segments hundreds of times
 def _segment(text: str) -> str:
     return quote(text, safe=_SAFE)
 
 
+@lru_cache(maxsize=8192)  # pure; every paragraph, footnote and citation IRI starts from it
 def symbol_path(symbol: str) -> str:
     """'A/RES/61/54' -> 'A/RES/61/54'; 'S/RES/1325 (2000)' -> 'S/RES/1325(2000)'.
 
@@ -123,6 +126,11 @@ class IRIs:
 
     def preambular(self, symbol: str, number: int) -> URIRef:
         return URIRef(f"{self.document(symbol)}/pp/{number}")
+
+    def preambular_sub(self, symbol: str, number: int, *labels: str) -> URIRef:
+        """A lettered sub-item of a preambular paragraph (rare): {doc}/pp/{n}/{label}."""
+        tail = "".join("/" + _segment(label) for label in labels)
+        return URIRef(f"{self.preambular(symbol, number)}{tail}")
 
     def operative(self, symbol: str, number: int, *labels: str) -> URIRef:
         tail = "".join("/" + _segment(label) for label in labels)
