@@ -1,0 +1,147 @@
+"""Read a resolution from a file or bytes (txt, md, json wrapper, pdf) into normalised text."""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+import re
+from dataclasses import dataclass, field
+
+from .errors import InputError, ParseError
+
+__all__ = ["SourceText", "read_source", "normalise_text", "split_front_matter", "FORMATS"]
+
+FORMATS = ("txt", "md", "json", "pdf")
+_EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".pdf": "pdf"}
+
+
+@dataclass
+class SourceText:
+    """Normalised text of one resolution plus where it came from."""
+
+    text: str
+    source: str
+    front_matter: dict[str, str] = field(default_factory=dict)
+    input_format: str = "txt"
+
+
+def normalise_text(text: str) -> str:
+    """Unify line ends and odd characters; strip trailing spaces. Line count is preserved."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufeff", "")
+    # non-breaking and odd spaces; U+2011 non-breaking hyphen; soft hyphen
+    text = re.sub(r"[\u00a0\u2007\u202f\u2009\u200a\t]", " ", text)
+    text = text.replace("\u2011", "-").replace("\u00ad", "").replace("\u200b", "")
+    text = text.replace("\f", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def split_front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """Strip a leading YAML block; blank lines keep later line numbers unchanged."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i >= len(lines) or lines[i].strip() != "---":
+        return text, {}
+    for j in range(i + 1, min(len(lines), i + 60)):
+        if lines[j].strip() == "---":
+            meta: dict[str, str] = {}
+            for ln in lines[i + 1:j]:
+                m = re.match(r"^([A-Za-z_][\w\-]*)\s*:\s*(.*)$", ln)
+                if m:
+                    v = m.group(2).strip()
+                    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+                        v = v[1:-1]
+                    meta[m.group(1)] = v
+            if not meta:
+                return text, {}
+            return "\n" * j + "\n" + "\n".join(lines[j + 1:]), meta
+    return text, {}
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        enc = "utf-8"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    else:
+        enc = "utf-8"
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid {enc.upper()} text ({exc.reason} at byte {exc.start})", path=source) from exc
+    if "\x00" in text:
+        raise InputError("binary data (NUL bytes), not a text", path=source)
+    return text
+
+
+def _pdf_text(data: bytes, source: str) -> str:
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        pages = [(p.extract_text() or "") for p in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds of errors on damaged files
+        raise InputError(f"cannot read PDF: {exc}", path=source) from exc
+    return "\n".join(pages)
+
+
+def _guess(data: bytes) -> str:
+    head = data.lstrip()[:8]
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"{"):
+        return "json"
+    if head.startswith(b"---"):
+        return "md"
+    return "txt"
+
+
+def read_source(
+    path: str | pathlib.Path | None,
+    data: bytes | None = None,
+    input_format: str | None = None,
+) -> SourceText:
+    """Read a file (or bytes, for stdin) and return its normalised resolution text."""
+    stdin = path is None or str(path) == "-"
+    source = "<stdin>" if stdin else str(path)
+    if data is None:
+        if stdin:
+            raise InputError("no data given for standard input", path=source)
+        try:
+            data = pathlib.Path(str(path)).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=source) from exc
+    fmt = (input_format or "").lower().lstrip(".") or None
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt is None and not stdin:
+        fmt = _EXT.get(pathlib.Path(str(path)).suffix.lower())
+    if fmt is None:
+        fmt = _guess(data)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown input format {fmt!r} (expected one of {', '.join(FORMATS)})", path=source)
+    if not data.strip():
+        raise ParseError("empty input", path=source, line=1)
+    if fmt == "pdf":
+        if not data.startswith(b"%PDF"):
+            raise InputError("not a PDF file", path=source)
+        text = _pdf_text(data, source)
+    else:
+        text = _decode(data, source)
+        if fmt == "json":
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc.msg}", path=source, line=exc.lineno) from exc
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise InputError("JSON input must be an object with a string 'text' field", path=source)
+            text = obj["text"]
+    text = normalise_text(text)
+    text, meta = split_front_matter(text)
+    if not text.strip():
+        raise ParseError("empty input (no text)", path=source, line=1)
+    return SourceText(text=text, source=source, front_matter=meta, input_format=fmt)
