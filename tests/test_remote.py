@@ -133,7 +133,7 @@ def fake_server() -> Iterator[Callable[[Responder], FakeServer]]:
 
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         httpd.daemon_threads = True
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         started.append(httpd)
         fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
         return fake
@@ -240,12 +240,15 @@ def test_invalid_sparql_reports_400_and_body(server: OxigraphServer) -> None:
     assert err.value.body and err.value.body[:20] in str(err.value)
 
 
-def test_html_answer_is_an_error(fake_server: Callable[[Responder], FakeServer]) -> None:
+def test_html_answer_is_an_error(fake_server: Callable[[Responder], FakeServer],
+                                 store: EmbeddedStore) -> None:
     page = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body>" + b"x" * 500 + b"</body></html>"
     ok = fake_server(lambda seen, i: (200, "text/html; charset=utf-8", page))
     with pytest.raises(RemoteError, match="HTML") as err:
         query_endpoint(ok.url + "/", "SELECT * WHERE { ?s ?p ?o }")
     assert ok.url in str(err.value) and "Welcome" in str(err.value) and len(str(err.value)) < 500
+    with pytest.raises(PushError, match="HTML"):
+        push_graphs(store, ok.url + "/store")
     missing = fake_server(lambda seen, i: (404, "text/html", b"<html><body>Not here</body></html>"))
     with pytest.raises(EndpointError, match="HTML") as err404:
         query_endpoint(missing.url + "/sparql", "ASK {}")
@@ -265,6 +268,11 @@ def test_credentials_from_environment(fake_server: Callable[[Responder], FakeSer
     push_graphs(store, fake.url + "/store", graphs=[G1])
     expected = "Basic " + base64.b64encode(b"alice:s3cret:x").decode()
     assert [s.headers.get("Authorization") for s in fake.seen[1:]] == [expected, expected]
+    monkeypatch.delenv("UNKG_ENDPOINT_USER")
+    monkeypatch.setenv("UNKG_ENDPOINT_TOKEN", "tok-123")
+    query_endpoint(fake.url + "/q", "ASK {}")
+    push_graphs(store, fake.url + "/store", graphs=[G1])
+    assert [s.headers.get("Authorization") for s in fake.seen[3:]] == ["Bearer tok-123"] * 2
 
 
 def test_unreachable_server(tmp_path: Path) -> None:

@@ -185,6 +185,8 @@ def _error_for(endpoint: str, status: int | None, content_type: str, body: bytes
 
 def _unreachable(endpoint: str, exc: BaseException) -> RemoteError:
     reason = getattr(exc, "reason", None) or exc
+    if isinstance(reason, TimeoutError):
+        return RemoteError(f"{endpoint}: no answer in time (timeout: {reason})")
     return RemoteError(f"cannot reach {endpoint}: {reason}")
 
 
