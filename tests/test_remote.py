@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pytest
 
 from unkg.errors import QueryError, RemoteError, StoreError
-from unkg.queries import QueryResult, from_oxigraph
+from unkg.queries import QueryResult, from_oxigraph, library
 from unkg.remote import (ENDPOINT_URLS, EndpointError, PushError, default_graph_store, graph_url,
-                         push_graphs, query_endpoint)
+                         push_graphs, query_endpoint, query_form)
 from unkg.store import EmbeddedStore
 
 if TYPE_CHECKING:
@@ -224,7 +224,25 @@ def test_long_query_is_posted(server: OxigraphServer, store: EmbeddedStore,
     query_endpoint(fake.url + "/sparql", "SELECT ?s WHERE { ?s ?p ?o }")
     query_endpoint(fake.url + "/sparql", "SELECT ?s WHERE { ?s ?p ?o }", method="POST")
     assert [s.method for s in fake.seen] == ["POST", "GET", "POST"]
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(fake.seen[1].path).query) == \
+        {"query": ["SELECT ?s WHERE { ?s ?p ?o }"]}
+    assert "application/sparql-results+json" in fake.seen[1].headers["Accept"]
     assert urllib.parse.parse_qs(fake.seen[0].body.decode())["query"] == [q]
+
+
+def test_query_form_ignores_comments_and_variable_names(server: OxigraphServer,
+                                                         store: EmbeddedStore) -> None:
+    for q in library().values():
+        assert query_form(q.text) == q.form, q.name
+    assert query_form("base <http://x/> prefix : <http://y/> # ask?\n  describe <a>") == "DESCRIBE"
+    assert query_form("PREFIX ex: <http://x/>\nDELETE WHERE { ?s ?p ?o }") == "DELETE"
+    push_graphs(store, server.store_url, timeout=10)
+    q = (f"# description: load nothing; ask whether each resolution is loaded\n"
+         f"PREFIX ex: <{EX}>\nSELECT ?r ?loaded WHERE {{ GRAPH ?g {{ ?r ex:symbol ?s }} BIND(true AS ?loaded) }}")
+    res = query_endpoint(server.query_url, q)
+    assert res.form == "SELECT" and len(res.rows) == 3
+    with pytest.raises(QueryError, match="query form"):
+        query_form("PREFIX ex: <http://x/> nonsense")
 
 
 def test_update_is_not_a_query(server: OxigraphServer) -> None:

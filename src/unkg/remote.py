@@ -14,11 +14,13 @@ from __future__ import annotations
 import ast
 import base64
 import os
+import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, TypeVar
 
@@ -192,6 +194,28 @@ def _unreachable(endpoint: str, exc: BaseException) -> RemoteError:
 
 # ---- queries ------------------------------------------------------------------------------------
 
+_WS = r"(?:\s+|#[^\n]*)*"  # whitespace and comments
+_PROLOGUE_ITEM = re.compile(rf"{_WS}(?:BASE{_WS}<[^<>\s]*>|PREFIX{_WS}[^\s:#]*:{_WS}<[^<>\s]*>)", re.I)
+_FORM = re.compile(rf"{_WS}(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE"
+                   rf"|ADD|WITH)\b", re.I)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (or an update keyword): the first keyword after the prologue.
+
+    SPARQLWrapper's own detection searches the whole text without word boundaries, so a variable
+    such as `?loaded` or a comment mentioning "ask" makes a SELECT look like an update.
+    """
+    pos = 0
+    while (m := _PROLOGUE_ITEM.match(sparql, pos)) is not None:
+        pos = m.end()
+    m = _FORM.match(sparql, pos)
+    if m is None:
+        raise QueryError("cannot tell the query form: expected SELECT, ASK, CONSTRUCT or DESCRIBE "
+                         "after the PREFIX/BASE declarations")
+    return m.group(1).upper()
+
+
 @dataclass
 class _Answer:
     status: int
@@ -240,9 +264,13 @@ def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60.0, method:
     method = method.upper()
     if method not in ("AUTO", "GET", "POST"):
         raise QueryError(f"unknown HTTP method {method!r}; use auto, GET or POST")
+    form = query_form(sparql)
     sw = SPARQLWrapper(endpoint)
-    sw.setQuery(sparql)
-    form = sw.queryType
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # its own (unreliable) query-type guess
+        sw.setQuery(sparql)
+    sw.queryType = form
+    sw.setOnlyConneg(True)  # plain SPARQL Protocol: Accept header only, no format=/output= parameters
     if form in ("SELECT", "ASK"):
         sw.setReturnFormat(JSON)
     elif form in ("CONSTRUCT", "DESCRIBE"):
