@@ -396,7 +396,8 @@ def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]
             m = _MD_FN_RE.match(ln.text)
             txt = m.group(2) if m else _MARK_RE.sub("", ln.text, count=1)
             if m and not (0 < ln.fn <= last_fn + 5) and fn_open is not None:
-                ctx.footnotes[fn_open].append(ln.text)  # "[^1994]:" is a continuation line
+                # "[^1994]:" is a continuation line mis-read as a definition
+                ctx.footnotes[fn_open].append(m.group(1) + " " + m.group(2))
                 continue
             close()
             gap = True
@@ -519,7 +520,7 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
         # "Weapons1", "report4", "2010,1", "session,2"
         text = re.sub(r"([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)", glued, text)
         # spaced: "Peoples, 3 there", "Goals, 6 in", paragraph end ", 2"
-        text = re.sub(r"([A-Za-z”’\)\]],)\s(\d{1,3})(?=\s+[a-z]|\s*$)", glued, text)
+        text = re.sub(r"([A-Za-z”’\)\]][,;:.])\s(\d{1,3})(?=\s+[a-z]|\s*$)", glued, text)
     text = re.sub(r"\s{2,}", " ", text).strip()
     text = re.sub(r"\s+([,;.])", r"\1", text)
     return text, found

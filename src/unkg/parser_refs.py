@@ -6,7 +6,6 @@ import re
 
 from .record import AgendaInclusion, Conference, Mandate
 from .symbols import MONTH_RE, MONTHS, ordinal_to_int
-from .verbs import verb_head
 
 __all__ = ["ordinal_session", "extract_conferences", "extract_mandate", "extract_agenda_inclusion"]
 
@@ -29,31 +28,28 @@ _D = r"(\d{1,2})"
 _Y = r"((?:19|20)\d\d)"
 _MON = "(" + MONTH_RE + ")"
 _DASH = r"\s*(?:–|-|−|to|and)\s*"
-# "from 13 to 15 May 1996", "9–20 July 2001", "24 and 25 February 2003", "on 30 July 1996",
-# "30 November to 2 December 2005", "from 28 November to 1 December 2018"
+# "13 to 15 May 1996", "9–20 July 2001", "24 and 25 February 2003", "30 July 1996",
+# "28 November to 1 December 2018", "30 December 2019 to 2 January 2020"
 _RANGE_RE = re.compile(
-    r"(?:from\s+|on\s+)?"
-    r"(?:" + _D + r"\s*" + _MON + r"\s*" + _Y + r"?" + _DASH + r")?"
+    r"(?<![\d/])(?:" + _D + r"\s*" + _MON + r"\s*" + _Y + r"?" + _DASH + r")?"
     r"(?:" + _D + _DASH + r")?"
     + _D + r"\s*" + _MON + r",?\s*" + _Y + r"(?!\d)"
 )
-
-_EVENT_WORDS = (
-    r"Conference|Summit|Congress|Meeting|Forum|Symposium|Dialogue|Seminar|Convention|Assembly"
-    r"|Session|Workshop|Colloquium|Consultation|Round Table|Roundtable"
+_EVENT_RE = re.compile(
+    r"\b(?:Conferences?|Summits?|Congress(?:es)?|Forums?|Meetings?|Symposi(?:um|a)|Dialogues?|Olympiad|Games|Expo)\b"
 )
-_SMALL = r"(?:of|on|the|and|for|in|to|de|on|its|a|an|at|against|with|by|between|All|Its|-|–|’s|'s)"
-_CAP = r"(?:[A-Z0-9][\w’'\-.]*|\(?[A-Z][\w\-]*\)?)"
-_NAME_RE = re.compile(r"(" + _CAP + r"(?:\s+(?:" + _SMALL + r"|" + _CAP + r"))*)\s*$")
-_PLACE = r"([A-Z][\w’'\-.]*(?:\s+(?:de\s+|of\s+|la\s+)?[A-Z][\w’'\-.]*)*(?:,\s+[A-Z][\w’'\-.]*(?:\s+[A-Z][\w’'\-.]*)*)?)"
-_HELD_RE = re.compile(r",?\s+(?:which\s+was\s+)?(?:held|convened|hosted)\s+(?:in|at)\s+" + _PLACE + r"\s*,?\s*(?=from\b|on\b|\d)")
-_HELD_DATE_FIRST_RE = re.compile(r",?\s+(?:held|convened)\s+(?=from\b|on\b)")
-_PHASE_RE = re.compile(r"\s*(?:\([^)]{0,40}\))?\s*,?\s*and\s+(?:in|at)\s+" + _PLACE + r"\s+(?=from\b|on\b)")
-_REPORT_RE = re.compile(
-    r"(?:Report|Final Document|Declaration|Outcome|Proceedings|Programme of Action|Final Act)\s+of\s+the\s+"
-    r"(?P<name>[^,;()]{5,200}?(?:" + _EVENT_WORDS + r")[^,;()]{0,120}?),\s*"
-    r"(?P<place>[A-Z][^,;()\d]{1,40}(?:,\s*[A-Z][^,;()\d]{1,30})?),\s*(?=\d)"
+_STANDING = re.compile(r"^Conference on Disarmament\b|^Meeting of States Parties to the Convention\b")
+_SMALL = {
+    "of", "on", "the", "and", "for", "in", "to", "de", "its", "a", "an", "at", "against", "with",
+    "by", "between", "into", "from", "upon", "under", "within", "among", "la", "du", "et", "or",
+}
+_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w’'\-.]*")
+_PLACE_RE = re.compile(
+    r"(?:held|hosted|convened|met|took place)?\s*,?\s*(?:in|at|on)\s+"
+    r"([A-Z][\w’'\-.]*(?:\s+(?:de\s+|of\s+|la\s+)?[A-Z][\w’'\-.]*)*(?:,\s+[A-Z][\w’'\-.]*(?:\s+(?:of\s+)?[A-Z][\w’'\-.]*)*)?)"
+    r"\s*,?\s*(?:on|from)?\s*$"
 )
+_FOOT_PLACE_RE = re.compile(r",\s*([A-Z][\w’'\-.]*(?:\s+[A-Z][\w’'\-.]*)*(?:,\s*[A-Z][\w’'\-.]*(?:\s+[A-Z][\w’'\-.]*)*)?),\s*$")
 
 
 def _iso(y: str, mon: str, d: str) -> str | None:
@@ -63,10 +59,7 @@ def _iso(y: str, mon: str, d: str) -> str | None:
     return f"{int(y):04d}-{MONTHS[mon.lower()]:02d}-{di:02d}"
 
 
-def _range(text: str, pos: int) -> tuple[str | None, str | None, int] | None:
-    m = _RANGE_RE.match(text, pos)
-    if not m:
-        return None
+def _range_dates(m: re.Match[str]) -> tuple[str | None, str | None]:
     d1, m1, y1, d2, d3, m3, y3 = m.groups()
     end = _iso(y3, m3, d3)
     if d1 is not None:
@@ -75,111 +68,139 @@ def _range(text: str, pos: int) -> tuple[str | None, str | None, int] | None:
         start = _iso(y3, m3, d2)
     else:
         start = end
-    return start, end, m.end()
+    return start, end
 
 
-def _name_before(text: str, end: int) -> str | None:
-    head = text[max(0, end - 300):end]
-    m = _NAME_RE.search(head)
-    if not m:
-        return None
-    name = m.group(1).strip()
-    # "Final Document of the Thirteenth Conference ..." -> the event itself
-    sub = re.search(r"(?:^|\s)(?:the\s+)?((?:[A-Z][\w’'\-]*\s+)*(?:" + _EVENT_WORDS + r")\b.*)$", name)
-    if not re.search(r"\b(?:" + _EVENT_WORDS + r")\b", name):
-        return None
-    inner = re.search(r"\bof\s+the\s+(.*\b(?:" + _EVENT_WORDS + r")\b.*)$", name)
-    if inner and not re.search(r"\b(?:" + _EVENT_WORDS + r")\b", name[: inner.start()]):
-        name = inner.group(1)
-    elif sub and re.match(r"(?:Report|Final|Declaration|Outcome)", name):
-        name = sub.group(1)
-    name = re.sub(r"^(?:the|at|of)\s+", "", name)
-    return name.strip() or None
+def _event_name(text: str, pos: int, end: int) -> str:
+    """Expand the event word at text[pos:end] to the capitalised name around it."""
+    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, max(0, pos - 200), min(len(text), end + 200))]
+    idx = next((i for i, t in enumerate(toks) if t[1] == pos), None)
+    if idx is None:
+        return text[pos:end]
+    i = idx
+    while i > 0:
+        w, s0, e0 = toks[i - 1]
+        gap = text[e0:toks[i][1]]
+        if gap.strip() or not (w[:1].isupper() or w in _SMALL):
+            break
+        i -= 1
+    while i < idx and toks[i][0] in _SMALL:
+        i += 1
+    j = idx
+    while j + 1 < len(toks):
+        w, s0, e0 = toks[j + 1]
+        gap = text[toks[j][2]:s0]
+        if gap.strip() not in ("",) or not (w[:1].isupper() or w in _SMALL):
+            break
+        j += 1
+    while j > idx and toks[j][0] in _SMALL:
+        j -= 1
+    name = text[toks[i][1]:toks[j][2]]
+    name = re.sub(r"^(?:Report|Final Document|Final Declaration|Declaration|Outcome|Proceedings|Programme of Action|Final Act)\s+of\s+the\s+", "", name)
+    return re.sub(r"\s+", " ", name).strip(" .,")
 
 
 def extract_conferences(text: str) -> list[Conference]:
-    """Conferences, summits and similar events named with a date ('held in X from D to D Month Y')."""
+    """Conferences, summits and similar events named with a day date (held in X from D to D Month Y)."""
     out: list[Conference] = []
-    for m in _HELD_RE.finditer(text):
-        name = _name_before(text, m.start())
-        if name is None:
+    prev_end = 0
+    prev_event: tuple[str, int] | None = None
+    for m in _RANGE_RE.finditer(text):
+        s = m.start()
+        before = text[max(0, s - 250):s]
+        intro_on = re.search(r"\b(?:on|from|between)\s*$", before) is not None
+        foot = _FOOT_PLACE_RE.search(before)
+        if not intro_on and not foot:
+            prev_end = m.end()
             continue
-        place: str | None = m.group(1).strip()
-        pos = m.end()
-        while True:
-            r = _range(text, pos)
-            if r is None:
-                break
-            start, end, pos = r
-            out.append(Conference(name, place, start, end))
-            ph = _PHASE_RE.match(text, pos)
-            if not ph:
-                break
-            place = ph.group(1).strip()
-            pos = ph.end()
-    for m in _HELD_DATE_FIRST_RE.finditer(text):
-        name = _name_before(text, m.start())
-        if name is None:
+        if re.search(r"\b(?:of|dated|since|until|by|before|after|resolution)\s+(?:on\s+)?$", before):
+            prev_end = m.end()
             continue
-        r = _range(text, m.end())
-        if r is None:
+        start_d, end_d = _range_dates(m)
+        name: str | None = None
+        between = text[prev_end:s]
+        # an event word before the date, in the same clause
+        window_start = max(prev_end, s - 250, text.rfind(";", 0, s) + 1)
+        cands = [e for e in _EVENT_RE.finditer(text, window_start, s) if e.group(0)[:1].isupper()]
+        cands = [e for e in cands if not _STANDING.match(text[e.start():])]
+        if cands:
+            ev = cands[-1]
+            name = _event_name(text, ev.start(), ev.end())
+        elif prev_event is not None and prev_end and re.fullmatch(
+            r"\s*(?:\([^)]{0,40}\))?\s*,?\s*(?:and\s+)?(?:in|at)\s+[A-Z][^;]{0,60}?,?\s*(?:on|from)\s*", between
+        ):
+            name = prev_event[0]  # "... in Geneva from ... (first phase) and in Tunis from ..."
+        else:
+            after = text[m.end():m.end() + 200]
+            fm = re.match(r"\s*,?\s*(?:at|during|by)\s+the\s+", after)
+            if fm:
+                e2 = _EVENT_RE.search(after, fm.end())
+                if e2 and e2.group(0)[:1].isupper() and not re.search(r"[,;]", after[fm.end():e2.start()]):
+                    name = _event_name(text, m.end() + e2.start(), m.end() + e2.end())
+        if not name:
+            prev_end = m.end()
             continue
-        start, end, pos = r
-        pm = re.match(r"\s*,?\s*(?:in|at)\s+" + _PLACE, text[pos:])
-        out.append(Conference(name, pm.group(1).strip() if pm else None, start, end))
-    for m in _REPORT_RE.finditer(text):
-        r = _range(text, m.end())
-        if r is None:
+        place: str | None = None
+        pm = _PLACE_RE.search(before)
+        if pm:
+            place = pm.group(1).strip()
+        elif foot:
+            place = foot.group(1).strip()
+        if place and (place in name or name.endswith(place)):
+            place = None
+        out.append(Conference(name, place, start_d, end_d))
+        prev_event = (name, m.end())
+        prev_end = m.end()
+    # a single day inside the range of the same event ("on 29 January ... during the Summit, held ... on 28 and 29 January")
+    keep = []
+    for c in out:
+        if c.start == c.end and any(
+            o is not c and o.name == c.name and o.start and o.end and c.start and o.start <= c.start <= o.end and o.start != o.end
+            for o in out
+        ):
             continue
-        start, end, _ = r
-        name = re.sub(r"\s+", " ", m.group("name")).strip()
-        out.append(Conference(name, m.group("place").strip(), start, end))
-    return out
+        keep.append(c)
+    return keep
 
 
-_REQUEST_HEADS = {
-    "requests", "invites", "calls-upon", "calls-on", "encourages", "urges", "asks", "decides",
-    "recommends", "directs", "instructs", "authorizes", "mandates", "entrusts", "calls",
-}
-_REPORT_RE2 = re.compile(
-    r"\bto\s+(?:submit|report|present|transmit|prepare|provide)\b"
-    r"|\b(?:next|annual|a|his|her|its|their|biennial|comprehensive|final|progress)\s+(?:[\w\-]+\s+){0,3}?reports?\b"
-    r"|\breport(?:s|ing)?\s+(?:to|on|back)\b"
+_ASK_RE = re.compile(
+    r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+upon|[Cc]alls\s+on|[Ee]ncourages|[Uu]rges|[Aa]sks|[Dd]irects|[Ii]nstructs|[Mm]andates|[Ee]ntrusts)\b"
 )
-_NOT_MANDATE = re.compile(r"(?:contained|set out|outlined|referred to|presented|described|recommended)\s+in\s+(?:his|her|its|their|the)\s+(?:[\w\-]+\s+){0,3}reports?")
+_REPORT_RE2 = re.compile(
+    r"\bto\s+report\b"
+    r"|\bto\s+(?:submit|present|transmit|prepare|provide|include)\b[^;]{0,200}?\b(?:reports?|recommendations?)\b"
+    r"|\b(?:next|annual|his|her|its|their|biennial|comprehensive|final|progress)\s+(?:[\w\-]+\s+){0,2}?reports?\b"
+    r"|\breports?\s+(?:to\s+be\s+)?submitted\b"
+)
+_NOT_MANDATE = re.compile(r"(?:contained|set out|outlined|referred to|presented|described|recommended|mentioned)\s+in\s+(?:his|her|its|their|the)\s+(?:[\w\-]+\s+){0,3}reports?")
 _SESSION_RE = re.compile(r"\b(?:at|during|to|before|for)\s+its\s+((?:[A-Za-z]+[\s\-]){0,3}?[A-Za-z]+)\s+session\b")
 
 
 def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
     """A reporting mandate in an operative paragraph ('Requests the Secretary-General ... to submit a report')."""
-    if not verb:
-        return None
-    try:
-        head = verb_head(verb)
-    except ValueError:
-        return None
-    if head not in _REQUEST_HEADS:
-        return None
-    body = text[len(verb):] if text.startswith(verb) else text
-    m = None
-    for cand in _REPORT_RE2.finditer(body):
-        window = body[max(0, cand.start() - 40):cand.end() + 5]
-        if _NOT_MANDATE.search(window):
-            continue
-        m = cand
-        break
-    if m is None:
-        return None
-    am = re.match(r"\s*(?:also\s+|further\s+)?(?:the\s+)?([A-Z][^,;]*?)(?=,|\s+to\s|\s+and\s+to\s|\s+that\s|$)", body)
-    addressee = am.group(1).strip() if am else ""
-    addressee = re.sub(r"^(?:all|the)\s+", "", addressee)
-    due: str | None = None
-    for sm in _SESSION_RE.finditer(body, m.start()):
-        v = ordinal_session(sm.group(1))
-        if v is not None:
-            due = str(v)
+    for ask in _ASK_RE.finditer(text):
+        body = text[ask.end():]
+        nxt = _ASK_RE.search(body)
+        scope = body[: nxt.start()] if nxt else body
+        m = None
+        for cand in _REPORT_RE2.finditer(scope):
+            window = scope[max(0, cand.start() - 40):cand.end() + 5]
+            if _NOT_MANDATE.search(window):
+                continue
+            m = cand
             break
-    return Mandate(number, addressee or "unspecified", due)
+        if m is None:
+            continue
+        am = re.match(r"\s*(?:also\s+|further\s+|again\s+)?(?:the\s+|all\s+)?([A-Z][^,;:]*?)(?=,|\s+to\s|\s+and\s+to\s|\s+that\s|$)", body)
+        addressee = am.group(1).strip() if am else ""
+        due: str | None = None
+        for sm in _SESSION_RE.finditer(scope, m.start() - 120 if m.start() > 120 else 0):
+            v = ordinal_session(sm.group(1))
+            if v is not None:
+                due = str(v)
+                break
+        return Mandate(number, addressee or "unspecified", due)
+    return None
 
 
 _INCLUDE_RE = re.compile(

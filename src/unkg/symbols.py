@@ -135,7 +135,9 @@ SYMBOL_RE = re.compile(r"(?<![\w/.\-])(" + _SYMBOL + r"(?:-" + _SYMBOL + r")*)(?
 _SYMBOL_FULL = re.compile(_SYMBOL)
 # Suffixes written as "and Corr.1 and Add.1" or ", Add.1".
 _TAIL_RE = re.compile(r"^(?:\s*(?:,|and|,\s*and)\s*((?:Add|Corr|Rev|Amend)\.\d{1,3}(?:/(?:Add|Corr|Rev)\.\d{1,3})?))")
-_VOL_RE = re.compile(r"^\s\((Vol\.\s*[IVX]+)\)")
+_VOL_RE = re.compile(
+    r"^\s\((Vol\.\s*[IVX]+|Parts?\s+[IVX]+(?:\s+(?:and|to)\s+[IVX]+)?)\)((?:/(?:Add|Corr|Rev)\.\d{1,3})*)"
+)
 
 
 def _clean(s: str) -> str:
@@ -202,14 +204,14 @@ def find_symbols(text: str) -> list[tuple[str, int, int]]:
         if not syms:
             continue
         if vol:
-            syms[-1] = syms[-1] + " (" + vol.group(1) + ")"
+            syms[-1] = syms[-1] + " (" + vol.group(1) + ")" + vol.group(2)
             end += vol.end()
         base = syms[-1]
         while True:
             t = _TAIL_RE.match(text[end:])
             if not t:
                 break
-            syms.append(base.split(" (Vol")[0] + "/" + t.group(1))
+            syms.append(base + "/" + t.group(1))
             end += t.end()
         for s in syms:
             out.append((s, m.start(), end))
@@ -251,7 +253,7 @@ _ROMAN = r"(?:ES-|S-)?[IVXL]{1,6}"
 _ITEM = (
     r"(?:(?P<sess>(?:ES|S)-\d{1,2}|\d{1,4})/(?P<num>\d{1,4})"
     r"|(?P<old>\d{1,4})(?:\s?[A-Z](?=\s*\())?\s*\((?P<par>" + _ROMAN + r"|(?:19|20)\d\d)\))"
-    r"(?P<letter>(?:\s+[A-H](?:(?:\s+to|\s*-|\s+and)\s+[A-H])?)(?![\w/]))?"
+    r"(?P<letter>(?:\s+[A-Z](?:(?:\s+to|\s*-|\s+and)\s+[A-Z])?)(?![\w/]))?"
 )
 _ITEM_RE = re.compile(_ITEM)
 _OF_DATE = re.compile(r"^\s*,?\s*(?:of|dated|adopted on)\s+(\d{1,2})\s*(" + MONTH_RE + r")\s*,?\s*((?:19|20)\d\d)(?!\d)")
@@ -264,6 +266,14 @@ _KEYWORD = re.compile(
     r"(?P<who>(?:Security Council|Human Rights Council|Economic and Social Council|"
     r"Commission on Human Rights|General Assembly|Assembly|Council|Commission)\s+)?"
     r"(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+(?=[0-9ES])"
+)
+
+
+_AFTER_DOC = re.compile(r"[A-Z]{1,10}(?:\(\d+\))?/[\w./\-()]+(?:,\s*annex(?:\s+[IVX]+)?)?,\s*$")
+# "the Human Rights Council in its resolution 26/2", "... of the Human Rights Council, the most
+# recent of which was resolution 36/17"
+_BODY_BEFORE = re.compile(
+    r"(Human Rights Council|Security Council|Economic and Social Council)\b[^;.]{0,50}?\b(?:in\s+its|was|by\s+its|through\s+its)\s+$"
 )
 
 
@@ -307,6 +317,13 @@ def find_citations(text: str) -> list[Citation]:
     for k in _KEYWORD.finditer(text):
         who = k.group("who") or ""
         kind = k.group("kind")
+        before = text[max(0, k.start() - 80):k.start()]
+        if _AFTER_DOC.search(before):
+            continue  # "CBD/COP/15/17, decision 15/4": another organisation's decision
+        if not who:
+            bm = _BODY_BEFORE.search(before)
+            if bm and "Assembly" not in before[bm.end():]:
+                who = bm.group(1) + " "
         pos = k.end()
         first = True
         while True:
