@@ -40,13 +40,16 @@ class OxigraphServer:
     def __init__(self, executable: str, location: Path, port: int | None = None):
         self.executable = executable
         self.location = location
-        self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.use_port(port or free_port())
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log = location.parent / f"{location.name}.log"
+
+    def use_port(self, port: int) -> None:
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
         self.query_url = f"{self.base}/query"
         self.update_url = f"{self.base}/update"
         self.store_url = f"{self.base}/store"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._log = location.parent / f"{location.name}.log"
 
     def start(self) -> None:
         """Start the server (same directory and port as before) and wait until `ASK{}` answers."""
@@ -115,7 +118,14 @@ def _server(tmp: Path) -> Iterator[OxigraphServer]:
     if exe is None:
         pytest.skip("the oxigraph server binary is not installed (pip install 'unkg[test]')")
     server = OxigraphServer(exe, tmp / "oxigraph")
-    server.start()
+    for attempt in range(3):  # the free port may be taken between probing and binding
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            if attempt == 2:
+                raise
+            server.use_port(free_port())
     try:
         yield server
     finally:
