@@ -566,8 +566,8 @@ def record_triples(record: Record, iris: IRIs, provenance: Provenance | None = N
 
 def record_to_graph(record: Record, iris: IRIs, provenance: Provenance | None = None) -> Graph:
     """Every triple of one document's named graph; the caller stores them in ``iris.graph(record.symbol)``."""
-    # SimpleMemory: a plain triple store, three times faster to fill than the default Memory
-    # store (which keeps context indexes a single graph does not need).
-    g = Graph(store="SimpleMemory")
+    # The default (context-aware) store: pySHACL and Dataset code need it. SimpleMemory fills
+    # three times faster but breaks them; bulk loaders should use record_triples() instead.
+    g = Graph()
     g.addN((s, p, o, g) for s, p, o in _Mapper(record, iris, provenance).run())
     return g
