@@ -46,7 +46,7 @@ _BARCODE_RE = re.compile(r"^\*\d{6,9}\*$")
 _PAGE_RE = re.compile(r"^\d{1,3}/\d{1,3}$")
 _SEP_RE = re.compile(r"^(?:_{5,}|-{3,}|\*{3,})$")
 _MD_FN_RE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
-_FNCAND_RE = re.compile(r"^(\d{1,3})(?:/)?\s+(\S.*)$")
+_FNCAND_RE = re.compile(r"^(\d{1,3})(?:/)?(?:\s+(\S.*)|(?=[A-Z][a-z])(.*))$")
 _ENACT_RE = re.compile(r"^The (General Assembly|Security Council)\b\s*(,?)\s*(.*)$")
 _OPNUM_RE = re.compile(r"^(\d{1,3})\.(?:\s+|$)(.*)$", re.S)
 _SUBLABEL_RE = re.compile(r"^\((?P<l>[a-z]{1,4})\)\s*(?P<t>.*)$", re.S)
@@ -143,6 +143,7 @@ def _prep_line(raw: str) -> str:
     if _BARCODE_RE.match(s):
         return s
     s = re.sub(r"\[\^(\d+)\](?!:)", lambda m: _M0 + m.group(1) + _M1, s)
+    s = re.sub(r"\[(\d{1,3})\](?!\()", lambda m: _M0 + m.group(1) + _M1, s)  # "[1]" web-page markers
     s = re.sub("[" + _SUP + "]+", lambda m: _M0 + "".join(_SUP_MAP[c] for c in m.group(0)) + _M1, s)
     # kind E markers: "1/" after a space
     s = re.sub(r"(?<=\s)(\d{1,2})/(?=\s|$|[,.;])", lambda m: _M0 + m.group(1) + _M1, s)
@@ -200,6 +201,14 @@ def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[st
             title_parts.append(lines[j].text)
             j += 1
         break
+    if len(title_parts) == 1 and re.fullmatch(r"Resolutions?", title_parts[0].strip(), re.I):
+        # yearbook style: "XI. RESOLUTIONS ADOPTED ... : Question considered ... (item 66)"
+        title_parts = []
+        for hl in texts:
+            ym = re.search(r"RESOLUTIONS\s+ADOPTED[^:]*:\s*(.+?)\s*(?:\(items?\s+\d+[^)]*\))?\s*$", hl)
+            if ym:
+                title_parts = [ym.group(1)]
+                break
     if title_parts:
         t = _MARK_RE.sub("", _join(title_parts))
         rec.title = re.sub(r"\s*:$", "", t).strip() or None
@@ -236,10 +245,10 @@ def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[st
     mad = re.search(r"adopted\s+by\s+the\s+(?:General Assembly|Security Council)\s*(?:on\s*)?(\d{1,2}\s*" + MONTH_RE + r"\s*\d{4})", flat, re.I)
     if mad:
         rec.adopted = _iso_date(mad.group(1))
-    elif msc:
-        mo = re.search(r"\bof\s+(\d{1,2}\s+" + MONTH_RE + r"\s+\d{4})", flat[msc.end():msc.end() + 60])
-        if mo:
-            rec.adopted = _iso_date(mo.group(1))
+    else:
+        for h in re.finditer(r"Resolution\s+\d+\s*\(\d{4}\)\s*,?\s*of\s+(\d{1,2}\s+" + MONTH_RE + r"\s+\d{4})", flat, re.I):
+            rec.adopted = _iso_date(h.group(1))
+            break
     # committee line
     mb = re.search(r"\[\s*((?:on the report|without reference)[^\]]*)\]", flat, re.I)
     if mb:
@@ -282,10 +291,12 @@ def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[st
 # --- line classification -------------------------------------------------------------------
 
 
-def _is_title_fragment(s: str, title_n: str) -> bool:
+def _is_title_fragment(s: str, title_n: str, min_len: int = 8) -> bool:
     n = _norm(s)
-    if len(n) < 8 or not title_n:
+    if len(n) < min_len or not title_n:
         return False
+    if len(n) < 8:
+        return f" {n} " in f" {title_n} "
     n = n.rstrip(". ")
     return n in title_n or (s.rstrip().endswith("…") and title_n.startswith(_norm(s.rstrip("… "))))
 
@@ -333,10 +344,11 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
         if "break" in near or (prev in ("blank", "break") and nxt in ("blank", "break") and len(_norm(ln.text)) >= 0.6 * len(title_n)):
             ln.kind = "break"
     # a title line next to a line just marked (two-line running heads)
-    for i, ln in enumerate(lines):
-        if ln.kind == "text" and _is_title_fragment(ln.text, title_n):
-            if (i > 0 and lines[i - 1].kind == "break") or (i + 1 < len(lines) and lines[i + 1].kind == "break"):
-                ln.kind = "break"
+    for _ in range(2):
+        for i, ln in enumerate(lines):
+            if ln.kind == "text" and _is_title_fragment(ln.text, title_n, 3):
+                if (i > 0 and lines[i - 1].kind == "break") or (i + 1 < len(lines) and lines[i + 1].kind == "break"):
+                    ln.kind = "break"
 
 
 _BODY_START_RE = re.compile(r"^(?:\d{1,3}\.(?:\s|$)|\(\w{1,4}\)|Annex\b|\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary)")
@@ -351,6 +363,7 @@ def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]
     fn_open: int | None = None  # footnote that the next non-blank line may continue
     prev_kind = "blank"
     last_fn = 0
+    body_so_far: list[str] = []
 
     def close() -> None:
         nonlocal cur, gap
@@ -407,8 +420,12 @@ def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]
         if k == "fncand" and ln.fn is not None:
             m2 = _FNCAND_RE.match(ln.text)
             assert m2 is not None
-            rest = m2.group(2)
-            plausible = last_fn < ln.fn <= last_fn + 4 and not re.match(MONTH_RE, rest) and not rest[:1].islower()
+            rest = m2.group(2) if m2.group(2) is not None else m2.group(3)
+            glued_line = m2.group(2) is None
+            seen_marker = re.search(r"[.,;:a-z]" + str(ln.fn) + r"(?!\d)", " ".join(body_so_far[-40:])) is not None
+            plausible = (
+                (last_fn < ln.fn <= last_fn + 4 and not glued_line) or seen_marker
+            ) and not re.match(MONTH_RE, rest) and not rest[:1].islower()
             if plausible and (zone or prev_kind in ("blank", "break", "sep", "fn", "fncand")):
                 close()
                 gap = True
@@ -429,6 +446,7 @@ def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]
             # text right after a separator that is not a numbered footnote
             pass
         cur.append(ln)
+        body_so_far.append(ln.text)
         prev_kind = "text"
     close()
     return segs
@@ -551,8 +569,32 @@ def _sub_kind(label: str, top: list[SubParagraph], nested_of: SubParagraph | Non
     return "top"
 
 
+def _split_inline_preamble(units: list[_Unit]) -> list[_Unit]:
+    """Compilation texts run the preamble on one line: 'Recalling ..., Noting ...,'."""
+    out: list[_Unit] = []
+    for u in units:
+        t = u.text
+        mv = match_verb(t, "preambular")
+        if mv is None or _OPNUM_RE.match(t):
+            out.append(u)
+            continue
+        cuts = [0]
+        for m in re.finditer(r",\s+(?=[A-Z][a-z]+\b)", t):
+            nv = match_verb(t[m.end():], "preambular")
+            if nv is not None and t[m.end():].split()[0].endswith(("ing", "ed")):
+                cuts.append(m.end())
+        if len(cuts) == 1:
+            out.append(u)
+            continue
+        cuts.append(len(t))
+        for a, b in zip(cuts, cuts[1:]):
+            out.append(_Unit(list(u.lines), [t[a:b].strip()]))
+    return out
+
+
 def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
     rec = ctx.record
+    units = _split_inline_preamble(units)
     phase = "pre"
     section: str | None = None
     unnumbered: list[tuple[_Unit, VerbMatch | None]] = []
@@ -707,7 +749,7 @@ def _vote_from(text: str) -> Vote | None:
         return Vote(unanimous=True)
     m = re.search(r"by (\w+) votes? to (\w+)(?:,? with (\w+) abstentions?)?", t)
     if m:
-        return Vote(_num(m.group(1)), _num(m.group(2)), _num(m.group(3)) if m.group(3) else 0)
+        return Vote(_num(m.group(1)), _num(m.group(2)), _num(m.group(3)) if m.group(3) else None)
     return None
 
 
@@ -827,12 +869,6 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
         em = _ENACT_RE.match(lines[ei].text)
         if em and em.group(1) == "Security Council":
             rec.body = "Security Council"
-    if rec.body == "Security Council":
-        rec.session = None
-    elif rec.session is None and rec.symbol:
-        sm = re.match(r"A/RES/((?:ES|S)-\d+|\d+)/", rec.symbol) or re.match(r"A/RES/\d+\(([IVXL]+)\)", rec.symbol)
-        if sm:
-            rec.session = sm.group(1)
     if rec.symbol is None:
         sm2 = re.match(r"([AS])-RES-(.+)$", pathlib.Path(source).name.split(".")[0])
         if sm2:
@@ -842,6 +878,12 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
                 rec.symbol = normalise_symbol(guess)
             except ValueError:
                 pass
+    if rec.body == "Security Council":
+        rec.session = None
+    elif rec.symbol:
+        sm = re.match(r"A/RES/((?:ES|S)-\d+|\d+)/", rec.symbol) or re.match(r"A/RES/\d+\(([IVXL]+)\)", rec.symbol)
+        if sm:
+            rec.session = sm.group(1)
     own = {s for s in (rec.symbol, (rec.symbol or "").replace("(", " (")) if s}
     _classify(body_lines, own, rec.title)
     segs = _split_body(ctx, body_lines)
@@ -857,6 +899,11 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
         rec.adopted = rec.meeting.date
     if rec.meeting is not None and rec.meeting.date is None:
         rec.meeting.date = rec.adopted
+    if rec.vote is not None:
+        for f in rec.footnotes:
+            nv = re.search(r"\b(\w+)\s+members?\b[^.]*\bdid not participate in the vot", f.text, re.I)
+            if nv and rec.vote.non_voting is None:
+                rec.vote.non_voting = _num(nv.group(1))
     if rec.vote is None:
         for f in rec.footnotes:
             fv = _vote_from(f.text) if re.match(r"Adopted", f.text) else None
