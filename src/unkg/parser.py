@@ -424,8 +424,10 @@ def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]
             glued_line = m2.group(2) is None
             seen_marker = re.search(r"[.,;:a-z]" + str(ln.fn) + r"(?!\d)", " ".join(body_so_far[-40:])) is not None
             plausible = (
-                (last_fn < ln.fn <= last_fn + 4 and not glued_line) or seen_marker
-            ) and not re.match(MONTH_RE, rest) and not rest[:1].islower()
+                ((last_fn < ln.fn <= last_fn + 4 and not glued_line) or seen_marker)
+                and not re.match(MONTH_RE, rest)
+                and (not rest[:1].islower() or rest.startswith(("http", "www.")))
+            )
             if plausible and (zone or prev_kind in ("blank", "break", "sep", "fn", "fncand")):
                 close()
                 gap = True
@@ -510,7 +512,7 @@ def _units(segs: list[tuple[list[_Line], bool]]) -> list[_Unit]:
 
 
 def _is_heading_like(t: str) -> bool:
-    return bool(_SECTION_RE.match(t) or _OPNUM_RE.fullmatch(t.strip()) or re.fullmatch(r"\(\w{1,4}\)", t.strip()))
+    return bool(_SECTION_RE.match(t) or re.fullmatch(r"\d{1,3}\.", t.strip()) or re.fullmatch(r"\(\w{1,4}\)", t.strip()))
 
 
 def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
@@ -702,7 +704,8 @@ def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
             current = p
             phase = "op"
             continue
-        if mv is None:
+        short_heading = len(text.split()) <= 16 and not text.rstrip().endswith(_TERMINAL)
+        if mv is None and not short_heading:
             mv = guess_verb(text, "preambular")
         if mv is not None and mv.kind == "preambular" and phase == "pre" and section is None and not unnumbered:
             p = Paragraph(len(rec.preambular) + 1, mv.phrase, text, [], markers, u.no)
@@ -713,7 +716,7 @@ def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
             ctx.warn(u.no, f"preambular paragraph{' of section ' + section if section else ''} after the operative part (not counted)", text)
             current = None
             continue
-        if pending_heading or (len(text.split()) <= 16 and not text.rstrip().endswith(_TERMINAL)):
+        if pending_heading or short_heading:
             pending_heading = False
             continue  # a section heading
         if current is not None and phase in ("pre", "op"):

@@ -62,7 +62,7 @@ OPERATIVE_PHRASES: list[str] = [
     "proclaims", "proposes", "reaffirms", "realizes", "reasserts", "reassures", "recalls",
     "recognizes", "recommends", "re-emphasizes", "refers", "regards", "registers",
     "regrets", "reiterates", "rejects", "remains", "reminds", "renews", "requests",
-    "resolves", "seizes", "sets", "shares", "states", "stresses", "suggests", "supports",
+    "resolves", "seizes", "sets", "shares", "stresses", "suggests", "supports",
     "takes note [of]", "takes into account", "takes", "transmits", "trusts",
     "underlines", "underscores", "urges", "warns", "welcomes", "amends", "elects",
     "acknowledge", "emphasises", "recognises", "authorises", "calls again upon",
