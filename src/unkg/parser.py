@@ -164,6 +164,21 @@ def _find_enacting(lines: list[_Line]) -> int | None:
     return None
 
 
+_FUNCTION_WORDS = {"of", "the", "and", "in", "to", "for", "on", "into", "at", "by", "with", "a", "an", "or", "from"}
+
+
+def _extend_title(title: str, fuller: str, cut_only: bool) -> str:
+    """Complete a title cut at a line end from a fuller version that starts with it."""
+    t, f = title.strip(), fuller.strip()
+    tf = t.replace("’", "'").casefold()
+    ff = f.replace("’", "'").casefold()
+    if len(ff) <= len(tf) or not ff.startswith(tf) or ff[len(tf)] != " ":
+        return title
+    if cut_only and t.split()[-1].lower() not in _FUNCTION_WORDS:
+        return title
+    return t + f[len(t):]
+
+
 def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[str | None, str | None]:
     """Fill header fields. Returns (title number, running-head title) for later use."""
     rec = ctx.record
@@ -283,8 +298,16 @@ def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[st
             rec.symbol = normalise_symbol(fm["symbol"])
         except ValueError:
             pass
-    if rec.title is None and fm.get("title"):
-        rec.title = re.sub(r"\s*:\s*$", "", fm["title"]).strip() or None
+    fm_title = re.sub(r"\s+:", ":", re.sub(r"\s*:\s*$", "", fm.get("title", ""))).strip()
+    if rec.title is None and fm_title:
+        rec.title = fm_title
+    elif rec.title and fm_title:
+        rec.title = _extend_title(rec.title, fm_title, cut_only=False)
+    if rec.title:
+        # an extraction that cut the title at a line end: the agenda line may hold the rest
+        am = re.search(r"Agenda\s+items?\s+[\d\s(),a-z]+?\s+([A-Z].*?)(?=\s+(?:Resolution adopted|RESOLUTION ADOPTED)|$)", flat)
+        if am:
+            rec.title = _extend_title(rec.title, am.group(1), cut_only=True)
     return num, rec.title
 
 
@@ -354,7 +377,35 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
 _BODY_START_RE = re.compile(r"^(?:\d{1,3}\.(?:\s|$)|\(\w{1,4}\)|Annex\b|\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary)")
 
 
-def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]:
+def _footnote_spill(text: str, title_n: str) -> tuple[str, list[str]]:
+    """Split body text that an extraction glued onto a footnote ('1 Resolution S-10/2. Taking note of ...')."""
+    for m in re.finditer(r"(?<=[.;])\s+(?=[A-Z0-9])", text):
+        rest = text[m.end():]
+        spill: str | None = None
+        mv = match_verb(rest)
+        if mv is not None and rest.split()[0][:1].isupper():
+            spill = rest
+        elif re.match(r"\d{1,3}\.\s+[A-Z]", rest) and match_verb(rest.split(None, 1)[1] if " " in rest else ""):
+            spill = rest
+        elif title_n:
+            # a running head (the title) followed by the rest of a cut paragraph
+            words = rest.split()
+            for k in range(min(len(words), 40), 2, -1):
+                if _norm(" ".join(words[:k])) and _norm(" ".join(words[:k])) in title_n and (
+                    k == len(words) or words[k][:1].islower()
+                ):
+                    spill = " ".join(words[k:])
+                    break
+        if spill is not None:
+            pieces = re.split(
+                r"(?<=[.;:,])\s+(?=\d{1,3}\.\s+[A-Z])|(?<=[.;:])\s+(?=\d{1,4}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)",
+                spill,
+            )
+            return text[: m.start()].strip(), [p for p in pieces if p.strip()]
+    return text, []
+
+
+def _split_body(ctx: _Ctx, lines: list[_Line], title_n: str = "") -> list[tuple[list[_Line], bool]]:
     """Separate footnotes from body text; return body segments and whether a break preceded each."""
     segs: list[tuple[list[_Line], bool]] = []
     cur: list[_Line] = []
@@ -374,13 +425,18 @@ def _split_body(ctx: _Ctx, lines: list[_Line]) -> list[tuple[list[_Line], bool]]
 
     def start_fn(n: int, text: str, no: int) -> None:
         nonlocal fn_open, last_fn
+        text, spill = _footnote_spill(text, title_n)
+        if spill:
+            close()
+            for piece in spill:
+                segs.append(([_Line(no, piece)], True))
         if n in ctx.footnotes:
             ctx.footnotes[n].append(text)  # a repeated number: keep the text, do not lose it
         else:
             ctx.footnotes[n] = [text]
             ctx.fn_order.append(n)
             ctx.fn_lines[n] = no
-        fn_open = n
+        fn_open = None if spill else n
         last_fn = max(last_fn, n)
 
     for ln in lines:
@@ -594,6 +650,12 @@ def _split_inline_preamble(units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+def _list_open(p: Paragraph) -> bool:
+    """Whether the paragraph introduced a list (ends with ':') that has not ended yet."""
+    t = _MARK_RE.sub("", p.text).rstrip()
+    return t.endswith(":") or (t.endswith((";", ",", "; and", "; or")) and ":" in t)
+
+
 def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
     rec = ctx.record
     units = _split_inline_preamble(units)
@@ -690,6 +752,11 @@ def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
         if re.fullmatch(r"Resolves\s+that\s*:?", text):
             phase = "op"
             current = None
+            continue
+        if current is not None and phase == "op" and _list_open(current):
+            # a list whose (a), (b) labels were lost in extraction: the items stay in the paragraph
+            current.text = _join([current.text, text])
+            current.footnotes.extend(markers)
             continue
         mv = match_verb(text)
         if mv is not None and mv.kind == "operative" and text[:1].isupper():
@@ -889,7 +956,7 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
             rec.session = sm.group(1)
     own = {s for s in (rec.symbol, (rec.symbol or "").replace("(", " (")) if s}
     _classify(body_lines, own, rec.title)
-    segs = _split_body(ctx, body_lines)
+    segs = _split_body(ctx, body_lines, _norm(rec.title or ""))
     units = _units(segs)
     # footnotes first: marker cleaning needs to know which markers exist
     for n in ctx.fn_order:
