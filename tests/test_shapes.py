@@ -1,0 +1,269 @@
+"""SHACL shapes: the seed conforms; for each shape a small broken graph is reported as expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from unkg.iris import IRIs
+from unkg.mapper import record_to_graph
+from unkg.shapes import load_shapes, rewrite_pattern
+from unkg.vocab import UNKG
+
+from unkg_seed import PROVENANCE, seed_record
+
+B = "https://w3id.org/unkg/"
+USH = "https://w3id.org/unkg/shapes#"
+PREFIXES = f"""
+@prefix unkg: <https://w3id.org/unkg/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@base <{B}> .
+"""
+# A described GA resolution that passes the described-document shapes, to build on.
+GOOD_DOC = """
+<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ;
+    unkg:sourceChecksum "0000000000000000000000000000000000000000000000000000000000000000" .
+<body/ga> a unkg:Body ; rdfs:label "General Assembly"@en .
+<session/ga/1> a unkg:Session ; unkg:sessionNumber 1 ; unkg:ofBody <body/ga> ;
+    unkg:sessionKind <https://w3id.org/unkg/vocab/session-kind/regular> .
+<doc/A/RES/1/1/en> a unkg:ResolutionExpression ; eli:realizes <doc/A/RES/1/1> ;
+    eli:language <http://publications.europa.eu/resource/authority/language/ENG> .
+<doc/A/RES/1/1> a unkg:Resolution ; unkg:symbol "A/RES/1/1" ; dcterms:title "T"@en ;
+    unkg:dateAdopted "2006-12-06"^^xsd:date ; unkg:dateDistributed "2006-12-19"^^xsd:date ;
+    unkg:session <session/ga/1> ; unkg:body <body/ga> ;
+    unkg:documentType <https://w3id.org/unkg/vocab/document-type/resolution> ;
+    unkg:adoptionMode <https://w3id.org/unkg/vocab/adoption-mode/unknown> ;
+    eli:is_realized_by <doc/A/RES/1/1/en> ; unkg:hasParagraph <doc/A/RES/1/1/op/1> .
+<doc/A/RES/1/1/op/1> a unkg:OperativeParagraph ; unkg:number 1 ; unkg:text "Decides."@en ;
+    eli:is_part_of <doc/A/RES/1/1> ; unkg:clauseVerb <https://w3id.org/unkg/vocab/clause-verb/decides> .
+"""
+
+
+@dataclass
+class Case:
+    name: str
+    shape: str  # the node shape (in ush:) whose constraint must report it
+    ttl: str
+    focus: str  # relative to the base unless absolute
+    path: str | None  # CURIE of the result path, "inverse" for an inverse path, None for none
+    severity: str = "Violation"
+
+
+CASES = [
+    Case("adopted-after-distributed", "DescribedDocumentShape",
+         GOOD_DOC.replace('"2006-12-06"', '"2006-12-20"'), "doc/A/RES/1/1", "unkg:dateAdopted"),
+    Case("adoption-date-untyped", "DescribedDocumentShape",
+         GOOD_DOC.replace('"2006-12-06"^^xsd:date', '"6 December 2006"'), "doc/A/RES/1/1", "unkg:dateAdopted"),
+    Case("no-title", "DescribedDocumentShape",
+         GOOD_DOC.replace('dcterms:title "T"@en ;', ""), "doc/A/RES/1/1", "dcterms:title"),
+    Case("no-distribution-date", "DescribedDocumentShape",
+         GOOD_DOC.replace('unkg:dateDistributed "2006-12-19"^^xsd:date ;', ""), "doc/A/RES/1/1",
+         "unkg:dateDistributed", "Warning"),
+    Case("document-type-outside-scheme", "DescribedDocumentShape",
+         GOOD_DOC.replace("document-type/resolution", "document-type/law"), "doc/A/RES/1/1", "unkg:documentType"),
+    Case("ga-resolution-without-session", "GeneralAssemblySessionShape",
+         GOOD_DOC.replace("unkg:session <session/ga/1> ;", ""), "doc/A/RES/1/1", None),
+    Case("operative-numbering-gap", "OperativeNumberingShape",
+         GOOD_DOC + """<doc/A/RES/1/1> unkg:hasParagraph <doc/A/RES/1/1/op/3> .
+            <doc/A/RES/1/1/op/3> a unkg:OperativeParagraph ; unkg:number 3 .""",
+         "doc/A/RES/1/1", None, "Warning"),
+    Case("report-symbol", "DocumentShape",
+         '<doc/A/61/389> a unkg:Report ; unkg:symbol "A 61 389" .', "doc/A/61/389", "unkg:symbol"),
+    Case("document-without-symbol", "DocumentShape",
+         '<doc/A/61/389> a unkg:Document .', "doc/A/61/389", "unkg:symbol"),
+    Case("resolution-symbol", "ResolutionShape",
+         '<doc/A/53/70> a unkg:Resolution ; unkg:symbol "A/53/70" .', "doc/A/53/70", "unkg:symbol"),
+    Case("resolution-iri-outside-base", "ResolutionShape",
+         '<http://example.org/doc/A/RES/1/1> a unkg:Resolution ; unkg:symbol "A/RES/1/1" .',
+         "http://example.org/doc/A/RES/1/1", None),
+    Case("decision-symbol", "DecisionShape",
+         '<doc/A/RES/61/503> a unkg:Decision ; unkg:symbol "A/RES/61/503" .', "doc/A/RES/61/503", "unkg:symbol"),
+    Case("draft-symbol", "DraftResolutionShape",
+         '<doc/A/C.1/61/35> a unkg:DraftResolution ; unkg:symbol "A/C.1/61/35" .', "doc/A/C.1/61/35",
+         "unkg:symbol"),
+    Case("meeting-record-symbol", "MeetingRecordShape",
+         '<doc/A/61/67> a unkg:MeetingRecord ; unkg:symbol "A/61/67" .', "doc/A/61/67", "unkg:symbol"),
+    Case("cited-document-not-in-store", "CitedDocumentInStoreShape",
+         '<doc/A/RES/1/1> eli:cites <doc/A/60/202> .', "doc/A/60/202", "inverse", "Info"),
+    Case("expression-without-language", "ResolutionExpressionShape",
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression ; eli:realizes <doc/A/RES/1/1> .',
+         "doc/A/RES/1/1/en", "eli:language"),
+    Case("preambular-number-zero", "PreambularParagraphShape",
+         '<doc/A/RES/1/1/pp/1> a unkg:PreambularParagraph ; unkg:number 0 ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1> .', "doc/A/RES/1/1/pp/1", "unkg:number"),
+    Case("footnote-reference-without-footnote", "PreambularParagraphShape",
+         '<doc/A/RES/1/1/pp/1> a unkg:PreambularParagraph ; unkg:number 1 ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1> ; unkg:footnoteRef <doc/A/RES/1/1/fn/9> .',
+         "doc/A/RES/1/1/pp/1", "unkg:footnoteRef"),
+    Case("operative-without-clause-verb", "OperativeParagraphShape",
+         GOOD_DOC.replace("; unkg:clauseVerb <https://w3id.org/unkg/vocab/clause-verb/decides>", ""),
+         "doc/A/RES/1/1/op/1", "unkg:clauseVerb", "Warning"),
+    Case("clause-verb-outside-scheme", "OperativeParagraphShape",
+         GOOD_DOC.replace("https://w3id.org/unkg/vocab/clause-verb/decides", "https://example.org/verb/decides"),
+         "doc/A/RES/1/1/op/1", "unkg:clauseVerb"),
+    Case("sub-paragraph-label", "SubParagraphShape",
+         '<doc/A/RES/1/1/op/1/a> a unkg:SubParagraph ; unkg:label "(a)" ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1/op/1> . <doc/A/RES/1/1/op/1> a unkg:OperativeParagraph .',
+         "doc/A/RES/1/1/op/1/a", "unkg:label"),
+    Case("footnote-without-marker", "FootnoteShape",
+         '<doc/A/RES/1/1/fn/1> a unkg:Footnote ; unkg:text "A/60/202."@en ; eli:is_part_of <doc/A/RES/1/1> .',
+         "doc/A/RES/1/1/fn/1", "unkg:marker"),
+    Case("annex-number-text", "AnnexShape",
+         '<doc/A/RES/1/1/annex/1> a unkg:Annex ; unkg:number "one" ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1> .', "doc/A/RES/1/1/annex/1", "unkg:number"),
+    Case("citation-target-without-symbol", "CitationShape",
+         '<doc/A/RES/1/1/citation/1> a unkg:Citation ; unkg:citedDocument <doc/A/RES/53/70> ; '
+         'unkg:citationType <https://w3id.org/unkg/vocab/citation-type/recalls> ; '
+         'unkg:citedIn <doc/A/RES/1/1/pp/1> . <doc/A/RES/1/1/pp/1> a unkg:PreambularParagraph .',
+         "doc/A/RES/1/1/citation/1", "unkg:citedDocument"),
+    Case("citation-type-outside-scheme", "CitationShape",
+         '<doc/A/RES/1/1/citation/1> a unkg:Citation ; unkg:citedDocument <doc/A/60/202> ; '
+         'unkg:citationType <https://w3id.org/unkg/vocab/clause-verb/recalling> . '
+         '<doc/A/60/202> unkg:symbol "A/60/202" .', "doc/A/RES/1/1/citation/1", "unkg:citationType"),
+    Case("citation-place-unknown", "CitationShape",
+         '<doc/A/RES/1/1/citation/1> a unkg:Citation ; unkg:citedDocument <doc/A/60/202> ; '
+         'unkg:citationType <https://w3id.org/unkg/vocab/citation-type/cites> . '
+         '<doc/A/60/202> unkg:symbol "A/60/202" .', "doc/A/RES/1/1/citation/1", "unkg:citedIn", "Warning"),
+    Case("body-without-label", "BodyShape", "<body/ga> a unkg:Body .", "body/ga", "rdfs:label"),
+    Case("committee-without-body", "CommitteeShape",
+         '<body/ga/first-committee> a unkg:Committee ; rdfs:label "First Committee"@en .',
+         "body/ga/first-committee", "unkg:parentBody"),
+    Case("session-kind", "SessionShape",
+         '<session/ga/61> a unkg:Session ; unkg:sessionNumber 61 ; unkg:ofBody <body/ga> ; '
+         'unkg:sessionKind <https://w3id.org/unkg/vocab/session-kind/annual> . '
+         '<body/ga> a unkg:Body ; rdfs:label "GA"@en .', "session/ga/61", "unkg:sessionKind"),
+    Case("agenda-item-without-session", "AgendaItemShape",
+         '<session/ga/61/item/85> a unkg:AgendaItem ; unkg:itemNumber "85" .',
+         "session/ga/61/item/85", "unkg:inSession"),
+    Case("agenda-topic-without-label", "AgendaTopicShape", "<topic/ict> a unkg:AgendaTopic .",
+         "topic/ict", "rdfs:label"),
+    Case("meeting-two-dates", "MeetingShape",
+         '<meeting/ga/61/plenary/67> a unkg:Meeting ; unkg:meetingNumber 67 ; unkg:ofBody <body/ga> ; '
+         'unkg:meetingDate "2006-12-06"^^xsd:date, "2006-12-07"^^xsd:date . '
+         '<body/ga> a unkg:Body ; rdfs:label "GA"@en .', "meeting/ga/61/plenary/67", "unkg:meetingDate"),
+    Case("vote-count-untyped", "VoteShape",
+         '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:votesInFavour "many" .', "doc/A/RES/1/1/vote",
+         "unkg:votesInFavour"),
+    Case("conference-ends-before-start", "ConferenceShape",
+         '<conference/wsis/2003-12-10> a unkg:Conference ; rdfs:label "WSIS"@en ; unkg:inSeries <conference/wsis> ; '
+         'unkg:startDate "2003-12-10"^^xsd:date ; unkg:endDate "2003-12-01"^^xsd:date . '
+         '<conference/wsis> a unkg:ConferenceSeries ; rdfs:label "WSIS"@en .',
+         "conference/wsis/2003-12-10", "unkg:startDate"),
+    Case("conference-series-without-label", "ConferenceSeriesShape",
+         "<conference/wsis> a unkg:ConferenceSeries .", "conference/wsis", "rdfs:label"),
+    Case("mandate-in-missing-paragraph", "MandateShape",
+         '<doc/A/RES/1/1/mandate/1> a unkg:Mandate ; unkg:addresseeName "Secretary-General" ; '
+         'unkg:inParagraph <doc/A/RES/1/1/op/9> .', "doc/A/RES/1/1/mandate/1", "unkg:inParagraph"),
+    Case("inclusion-without-session", "AgendaInclusionShape",
+         '<doc/A/RES/1/1/inclusion/1> a unkg:AgendaInclusion ; unkg:inParagraph <doc/A/RES/1/1/op/1> . '
+         '<doc/A/RES/1/1/op/1> a unkg:OperativeParagraph .', "doc/A/RES/1/1/inclusion/1",
+         "unkg:inclusionSession"),
+    Case("source-checksum", "SourceRecordShape",
+         '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ; unkg:sourceChecksum "md5:abc" .',
+         "graph/A/RES/1/1", "unkg:sourceChecksum"),
+    Case("source-without-provenance", "SourceRecordShape",
+         '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> .',
+         "graph/A/RES/1/1", "unkg:sourceChecksum", "Warning"),
+]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes()
+
+
+def validate(data: Graph, shapes: Graph) -> Graph:
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                                advanced=True, allow_warnings=True, allow_infos=True)
+    assert isinstance(report, Graph)
+    return report
+
+
+def _expand(curie: str) -> URIRef:
+    prefixes = {"unkg": str(UNKG._NS), "eli": "http://data.europa.eu/eli/ontology#",
+                "dcterms": "http://purl.org/dc/terms/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+    prefix, local = curie.split(":", 1)
+    return URIRef(prefixes[prefix] + local)
+
+
+def _owned_by(shapes: Graph, node_shape: URIRef) -> set[object]:
+    return {node_shape} | set(shapes.objects(node_shape, SH.property))
+
+
+def results(report: Graph) -> list[tuple[object, object, object, object]]:
+    return [(report.value(r, SH.focusNode), report.value(r, SH.resultPath),
+             report.value(r, SH.resultSeverity), report.value(r, SH.sourceShape))
+            for r in report.subjects(RDF.type, SH.ValidationResult)]
+
+
+def test_seed_conforms_except_info(shapes: Graph) -> None:
+    data = record_to_graph(seed_record(), IRIs(), PROVENANCE)
+    found = results(validate(data, shapes))
+    severities = {str(sev) for _f, _p, sev, _s in found}
+    assert severities <= {str(SH.Info)}, [r for r in found if r[2] != SH.Info]
+    # the only remarks: the 26 cited documents are not in the store
+    assert len(found) == 26
+
+
+def test_seed_conforms_under_another_base() -> None:
+    base = "http://example.org/kg/"
+    data = record_to_graph(seed_record(), IRIs(base), PROVENANCE)
+    found = results(validate(data, load_shapes(base)))
+    assert all(sev == SH.Info for _f, _p, sev, _s in found)
+    # and the default shapes reject those IRIs
+    default = results(validate(data, load_shapes()))
+    assert any(sev == SH.Violation for _f, _p, sev, _s in default)
+
+
+def test_union_of_graphs_silences_info_for_loaded_documents(shapes: Graph) -> None:
+    """A cited document that is itself described in the store is not reported."""
+    data = Graph().parse(data=PREFIXES + GOOD_DOC.replace("A/RES/1/1", "A/RES/2/2")
+                         + GOOD_DOC + "<doc/A/RES/2/2> eli:cites <doc/A/RES/1/1> .", format="turtle")
+    assert results(validate(data, shapes)) == []
+
+
+def test_security_council_resolution_needs_no_session(shapes: Graph) -> None:
+    ttl = GOOD_DOC.replace("A/RES/1/1", "S/RES/1(1946)").replace("unkg:session <session/ga/1> ;", "")
+    data = Graph().parse(data=PREFIXES + ttl, format="turtle")
+    assert results(validate(data, shapes)) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_broken_graph_is_reported(case: Case, shapes: Graph) -> None:
+    data = Graph().parse(data=PREFIXES + case.ttl, format="turtle")
+    found = results(validate(data, shapes))
+    focus = URIRef(case.focus if "://" in case.focus else B + case.focus)
+    owners = _owned_by(shapes, URIRef(USH + case.shape))
+    severity = SH[case.severity]
+    for f, path, sev, source in found:
+        if f != focus or sev != severity or source not in owners:
+            continue
+        if case.path is None and path is None:
+            return
+        if case.path == "inverse" and isinstance(path, BNode):
+            return
+        if case.path not in (None, "inverse") and path == _expand(case.path):
+            return
+    pytest.fail(f"expected {case.severity} on {focus} path {case.path} from ush:{case.shape}; got:\n"
+                + "\n".join(f"  {f} {p} {s} {src}" for f, p, s, src in found))
+
+
+def test_every_node_shape_has_a_broken_case(shapes: Graph) -> None:
+    node_shapes = {str(s)[len(USH):] for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    covered = {c.shape for c in CASES} | {"CitedSymbolShape"}  # via CitationShape's sh:node
+    assert sorted(node_shapes - covered) == []
+
+
+def test_pattern_rewrite_keeps_vocabulary_patterns() -> None:
+    assert rewrite_pattern("^https://w3id\\.org/unkg/doc/[A-Z]", "http://ex.org/a+b/") == \
+        "^http://ex\\.org/a\\+b/doc/[A-Z]"
+    vocab = "^https://w3id\\.org/unkg/vocab/clause-verb/[a-z0-9-]+$"
+    assert rewrite_pattern(vocab, "http://ex.org/") == vocab
