@@ -552,7 +552,8 @@ def _units(segs: list[tuple[list[_Line], bool]]) -> list[_Unit]:
             hard = bool(_OPNUM_RE.match(text) or _SUBLABEL_RE.match(text) or _MEETING_RE.match(text)
                         or _ANNEX_RE.match(text) or _SECTION_RE.match(text) or _DATE_ONLY_RE.match(text))
             cont = False
-            if not hard:
+            closing = bool(_MEETING_RE.match(prev_clean) or _SC_ADOPTED_RE.match(prev_clean) or _DATE_ONLY_RE.match(prev_clean))
+            if not hard and not closing:
                 if text[:1].islower() or text[:1].isdigit() and not _DATE_ONLY_RE.match(text):
                     cont = not _is_heading_like(prev_clean) or gap
                 elif not ends and gap and not _is_heading_like(prev_clean):
@@ -596,7 +597,7 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
         # "Weapons1", "report4", "2010,1", "session,2"
         text = re.sub(r"([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)", glued, text)
         # spaced: "Peoples, 3 there", "Goals, 6 in", paragraph end ", 2"
-        text = re.sub(r"([A-Za-z”’\)\]][,;:.])\s(\d{1,3})(?=\s+[a-z]|\s*$)", glued, text)
+        text = re.sub(r"([A-Za-z”’\)\]][,;:.]|(?:19|20)\d\d,)\s(\d{1,3})(?=\s+[a-z]|\s*$)", glued, text)
     text = re.sub(r"\s{2,}", " ", text).strip()
     text = re.sub(r"\s+([,;.])", r"\1", text)
     return text, found
