@@ -159,6 +159,12 @@ def _en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
+# Literal() costs ~10 us (type dispatch, validation). Values that repeat across documents
+# (numbers, symbols, markers, labels) are cached; long texts are not.
+_lit = lru_cache(maxsize=16384, typed=True)(Literal)  # typed: 1 and True must differ
+_label = lru_cache(maxsize=4096)(_en)
+
+
 @lru_cache(maxsize=4096)  # Literal() parses the lexical form; dates repeat across a document
 def _date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date)
@@ -217,7 +223,7 @@ class _Mapper:
     def body(self) -> URIRef:
         node = self.iris.body(self.body_name)
         self.add((node, RDF.type, UNKG.Body))
-        self.add((node, RDFS.label, _en(self.body_name)))
+        self.add((node, RDFS.label, _label(self.body_name)))
         return node
 
     def session(self, session: str) -> URIRef:
@@ -230,10 +236,10 @@ class _Mapper:
         number = int(key.split("-")[-1])
         add = self.add
         add((node, RDF.type, UNKG.Session))
-        add((node, UNKG.sessionNumber, Literal(number)))
+        add((node, UNKG.sessionNumber, _lit(number)))
         add((node, UNKG.sessionKind, SESSION_KIND[kind]))
         add((node, UNKG.ofBody, self.body()))
-        add((node, RDFS.label, _en(f"{self.body_name}, {_ordinal(number)} {_KIND_WORDS[kind]}")))
+        add((node, RDFS.label, _label(f"{self.body_name}, {_ordinal(number)} {_KIND_WORDS[kind]}")))
         return node
 
     def cited_document(self, symbol: str, cls: URIRef) -> URIRef:
@@ -242,8 +248,9 @@ class _Mapper:
             return node
         self.docs_done.add((node, cls))
         self.add((node, RDF.type, cls))
-        self.add((node, UNKG.symbol, Literal(symbol)))
-        self.add((node, DCTERMS.identifier, Literal(symbol)))
+        sym = _lit(symbol)
+        self.add((node, UNKG.symbol, sym))
+        self.add((node, DCTERMS.identifier, sym))
         return node
 
     # -- the document ----------------------------------------------------------------------
@@ -289,12 +296,13 @@ class _Mapper:
             committee = self.iris.committee(r.committee, self.body_name)
             add((doc, UNKG.committee, committee))
             add((committee, RDF.type, UNKG.Committee))
-            add((committee, RDFS.label, _en(r.committee)))
+            add((committee, RDFS.label, _label(r.committee)))
             add((committee, UNKG.parentBody, body))
         for report in r.reports:
             add((doc, UNKG.adoptedOnReport, self.cited_document(report, UNKG.Report)))
         for draft in r.drafts:
-            add((doc, UNKG.adoptedOnDraft, self.cited_document(draft, UNKG.DraftResolution)))
+            # "[without reference to a Main Committee (A/76/550)]" can name a report: type by symbol
+            add((doc, UNKG.adoptedOnDraft, self.cited_document(draft, document_class(draft))))
         if r.meeting is not None and r.meeting.number is not None:
             self.meeting(r.meeting.number, r.meeting.date, r.meeting.kind)
         self.adoption()
@@ -321,21 +329,21 @@ class _Mapper:
 
     def _item_node(self, node: URIRef, session: URIRef, notation: str) -> None:
         self.add((node, RDF.type, UNKG.AgendaItem))
-        self.add((node, UNKG.itemNumber, Literal(notation)))
+        self.add((node, UNKG.itemNumber, _lit(notation)))
         self.add((node, UNKG.inSession, session))
-        self.add((node, RDFS.label, _en(f"Agenda item {notation}")))
+        self.add((node, RDFS.label, _label(f"Agenda item {notation}")))
 
     def meeting(self, number: int, date: str | None, kind: str) -> None:
         node = self.iris.meeting(number, self.r.session, self.body_name)
         add = self.add
         add((self.doc, UNKG.adoptedAt, node))
         add((node, RDF.type, UNKG.Meeting))
-        add((node, UNKG.meetingNumber, Literal(int(number))))
+        add((node, UNKG.meetingNumber, _lit(int(number))))
         add((node, UNKG.ofBody, self.body()))
         if date:
             add((node, UNKG.meetingDate, _date(date)))
         word = "plenary meeting" if kind == "plenary" else "meeting"
-        add((node, RDFS.label, _en(f"{_ordinal(int(number))} {word}")))
+        add((node, RDFS.label, _label(f"{_ordinal(int(number))} {word}")))
         if self.r.session and iri_mod.BODY_CODES.get(self.body_name) == "ga":
             add((node, UNKG.inSession, self.session(self.r.session)))
 
@@ -383,10 +391,10 @@ class _Mapper:
         add((self.doc, UNKG.hasParagraph, node))
         add((node, RDF.type, cls))
         add((node, ELI.is_part_of, self.doc))
-        add((node, UNKG.number, Literal(int(p.number))))
+        add((node, UNKG.number, _lit(int(p.number))))
         add((node, UNKG.text, _en(p.text)))
         if p.verb:
-            add((node, UNKG.verbPhrase, Literal(p.verb)))
+            add((node, UNKG.verbPhrase, _lit(p.verb)))
             key = _verb_key(p.verb)
             if key is not None:
                 add((node, UNKG.clauseVerb, CLAUSE_VERB[key]))
@@ -404,7 +412,7 @@ class _Mapper:
             add((parent, UNKG.hasSubParagraph, node))
             add((node, RDF.type, UNKG.SubParagraph))
             add((node, ELI.is_part_of, parent))
-            add((node, UNKG.label, Literal(s.label)))
+            add((node, UNKG.label, _lit(s.label)))
             add((node, UNKG.text, _en(s.text)))
             self.subparagraphs(node, kind, number, path, s.subparagraphs)
 
@@ -414,7 +422,7 @@ class _Mapper:
             self.add((self.doc, UNKG.hasFootnote, node))
             self.add((node, RDF.type, UNKG.Footnote))
             self.add((node, ELI.is_part_of, self.doc))
-            self.add((node, UNKG.marker, Literal(f.marker)))
+            self.add((node, UNKG.marker, _lit(f.marker)))
             self.add((node, UNKG.text, _en(f.text)))
 
     def annexes(self) -> None:
@@ -423,7 +431,7 @@ class _Mapper:
             self.add((self.doc, UNKG.hasAnnex, node))
             self.add((node, RDF.type, UNKG.Annex))
             self.add((node, ELI.is_part_of, self.doc))
-            self.add((node, UNKG.number, Literal(i)))
+            self.add((node, UNKG.number, _lit(i)))
             self.add((node, UNKG.text, _en(text)))
 
     # -- citations -------------------------------------------------------------------------
@@ -511,7 +519,7 @@ class _Mapper:
             add = self.add
             add((self.doc, UNKG.mentionsConference, node))
             add((node, RDF.type, UNKG.Conference))
-            add((node, RDFS.label, _en(c.name)))
+            add((node, RDFS.label, _label(c.name)))
             add((node, UNKG.inSeries, series))
             if c.place:
                 add((node, UNKG.place, Literal(c.place)))
@@ -520,7 +528,7 @@ class _Mapper:
             if c.end:
                 add((node, UNKG.endDate, _date(c.end)))
             add((series, RDF.type, UNKG.ConferenceSeries))
-            add((series, RDFS.label, _en(c.name)))
+            add((series, RDFS.label, _label(c.name)))
 
     def mandates(self) -> None:
         for i, m in enumerate(self.r.mandates, start=1):
