@@ -493,7 +493,9 @@ def _split_body(ctx: _Ctx, lines: list[_Line], title_n: str = "") -> list[tuple[
             k = "text"
         # body or footnote continuation
         if fn_open is not None and (prev_kind in ("fn", "fncand", "fncont") or zone):
-            if zone and prev_kind == "blank" and _BODY_START_RE.match(ln.text):
+            if _verb_line(ln.text) or _OPNUM_RE.match(ln.text) or _MEETING_RE.match(ln.text) or (
+                zone and prev_kind == "blank" and _BODY_START_RE.match(ln.text)
+            ):
                 zone = False
                 fn_open = None
             else:
@@ -524,15 +526,25 @@ def _is_start(t: str) -> bool:
     return mv is not None and t[:1].isupper()
 
 
+def _verb_line(t: str) -> bool:
+    """A line that opens a clause (text without blank lines between paragraphs, e.g. from pypdf)."""
+    if not t[:1].isupper():
+        return False
+    mv = match_verb(t)
+    return mv is not None and mv.known
+
+
 def _split_segments(segs: list[tuple[list[_Line], bool]]) -> list[tuple[list[_Line], bool]]:
     """Split a blank-free segment where a numbered or lettered paragraph starts on a new line."""
     out: list[tuple[list[_Line], bool]] = []
     for seg, gap in segs:
         cur: list[_Line] = []
         for ln in seg:
-            if cur and (_OPNUM_RE.match(ln.text) or _SUBLABEL_RE.match(ln.text) or _MEETING_RE.match(ln.text)):
+            if cur and (_OPNUM_RE.match(ln.text) or _SUBLABEL_RE.match(ln.text) or _MEETING_RE.match(ln.text)
+                        or _ANNEX_RE.fullmatch(ln.text) or _verb_line(ln.text)):
                 prev = _MARK_RE.sub("", cur[-1].text).rstrip()
-                if prev.endswith((";", ":", ".")) or re.search(r"[;:.]\d{1,3}$", prev):
+                bare = re.fullmatch(r"\d{1,3}\.|\([a-z]{1,4}\)|[A-H]\.?", prev) is not None
+                if not bare and (prev.endswith((";", ":", ".", ",")) or re.search(r"[;:.,]\s?\d{1,3}$", prev)):
                     out.append((cur, gap))
                     cur, gap = [], False
             cur.append(ln)
