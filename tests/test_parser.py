@@ -368,3 +368,29 @@ def test_annex_paragraphs_not_operative() -> None:
     rec = parsed(CORPUS / "texts" / "A-RES-80-9.txt")
     assert len(rec.operative) == 1 and rec.operative[0].verb == "Adopts"
     assert rec.annexes and len(rec.annexes[0]) > 1000
+
+
+def test_modern_security_council_header() -> None:
+    text = (
+        "United Nations S/RES/9826 (2048)\n\nSecurity Council Distr.: General\n29 July 2048\n\n"
+        "Resolution 9826 (2048)\nAdopted by the Security Council at its 9945th meeting, on\n29 July 2048\n\n"
+        "The Security Council,\n\nRecalling its resolution 1739 (2007),\n\n"
+        "1. Requests the Secretary-General to report to the Council by 15 January 2049;\n\n"
+        "2. Decides to remain seized of the matter.\n"
+    )
+    rec = parse_text(text)
+    assert rec.symbol == "S/RES/9826(2048)" and rec.body == "Security Council" and rec.session is None
+    assert rec.adopted == "2048-07-29"
+    assert rec.meeting is not None and rec.meeting.number == 9945 and rec.meeting.kind == "meeting"
+    assert [c.symbol for c in rec.cites] == ["S/RES/1739(2007)"]
+    assert [(m.paragraph, m.addressee) for m in rec.mandates] == [(1, "Secretary-General")]
+
+
+def test_number_alone_then_blank_line() -> None:
+    text = (
+        "General Assembly\n\n99/2. Title\n\nThe General Assembly,\n\nRecalling things,\n\n"
+        "1.\n\nDecides to act;\n\n2.\n\nAlso decides to act again.\n\n1st plenary meeting\n1 January 2045\n"
+    )
+    rec = parse_text(text)
+    assert [(p.number, p.verb) for p in rec.operative] == [(1, "Decides"), (2, "Also decides")]
+    assert rec.warnings == []

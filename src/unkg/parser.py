@@ -192,7 +192,18 @@ def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[st
             rec.symbol = normalise_symbol(m.group(1))
         except ValueError:
             pass
-    msc = re.search(r"Security Council\s+Resolution\s+(\d+)\s*\((\d{4})\)", flat, re.I)
+    msc = re.search(r"Security Council\s+Resolution\s+(\d+)\s*\((\d{4})\)", flat, re.I) or re.search(
+        r"(?:^|\s)Resolution\s+(\d+)\s*\((\d{4})\)\s+Adopted\s+by\s+the\s+Security\s+Council", flat
+    )
+    msm = re.search(
+        r"Adopted\s+by\s+the\s+Security\s+Council\s+at\s+its\s+(\d+)(?:st|nd|rd|th)\s+meeting,?\s+on\s+(\d{1,2}\s+"
+        + MONTH_RE + r"\s+\d{4})",
+        flat,
+    )
+    if msm:
+        rec.body = "Security Council"
+        rec.adopted = _iso_date(msm.group(2))
+        rec.meeting = Meeting(int(msm.group(1)), rec.adopted, "meeting")
     if msc:
         rec.body = "Security Council"
         if rec.symbol is None:
@@ -565,7 +576,9 @@ def _units(segs: list[tuple[list[_Line], bool]]) -> list[_Unit]:
                         or _ANNEX_RE.match(text) or _SECTION_RE.match(text) or _DATE_ONLY_RE.match(text))
             cont = False
             closing = bool(_MEETING_RE.match(prev_clean) or _SC_ADOPTED_RE.match(prev_clean) or _DATE_ONLY_RE.match(prev_clean))
-            if not hard and not closing:
+            if re.fullmatch(r"\d{1,3}\.|\([a-z]{1,4}\)", prev_clean) and not hard:
+                cont = True  # "1." or "(a)" alone, the text after a blank line
+            elif not hard and not closing:
                 if text[:1].islower() or text[:1].isdigit() and not _DATE_ONLY_RE.match(text):
                     cont = not _is_heading_like(prev_clean) or gap
                 elif not ends and gap and not _is_heading_like(prev_clean):
