@@ -252,3 +252,15 @@ def test_jsonld_round_trip_through_the_context(seed: Graph) -> None:
 def test_labels_are_english(seed: Graph) -> None:
     labels = list(seed.objects(None, RDFS.label))
     assert labels and all(isinstance(x, Literal) and x.language == "en" for x in labels)
+
+
+def test_sectioned_resolution_does_not_collide() -> None:
+    """A/RES/75/245 restarts its operative numbering in sections A, B ...: later runs are parts."""
+    ops = [Paragraph(n, "Notes", f"Notes {k}.{n};") for k, n in [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1)]]
+    g = record_to_graph(Record(symbol="A/RES/75/245", session="75", operative=ops), I)
+    paras = set(g.subjects(RDF.type, UNKG.OperativeParagraph))
+    assert len(paras) == 5
+    assert I.operative("A/RES/75/245", 2) in paras
+    assert I.operative_in_part("A/RES/75/245", 2, 1) in paras
+    assert I.operative_in_part("A/RES/75/245", 3, 1) in paras
+    assert all(len(list(g.objects(p, UNKG.text))) == 1 for p in paras)

@@ -145,9 +145,9 @@ CASES = [
          "session/ga/61/item/85", "unkg:inSession"),
     Case("agenda-topic-without-label", "AgendaTopicShape", "<topic/ict> a unkg:AgendaTopic .",
          "topic/ict", "rdfs:label"),
-    Case("meeting-two-dates", "MeetingShape",
+    Case("meeting-date-untyped", "MeetingShape",
          '<meeting/ga/61/plenary/67> a unkg:Meeting ; unkg:meetingNumber 67 ; unkg:ofBody <body/ga> ; '
-         'unkg:meetingDate "2006-12-06"^^xsd:date, "2006-12-07"^^xsd:date . '
+         'unkg:meetingDate "6 December 2006" . '
          '<body/ga> a unkg:Body ; rdfs:label "GA"@en .', "meeting/ga/61/plenary/67", "unkg:meetingDate"),
     Case("vote-count-untyped", "VoteShape",
          '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:votesInFavour "many" .', "doc/A/RES/1/1/vote",

@@ -136,6 +136,12 @@ class IRIs:
         tail = "".join("/" + _segment(label) for label in labels)
         return URIRef(f"{self.document(symbol)}/op/{number}{tail}")
 
+    def operative_in_part(self, symbol: str, part: int, number: int, *labels: str) -> URIRef:
+        """An operative paragraph of part 2, 3 ... of a resolution whose numbering restarts per
+        section (A/RES/75/245 A, B, C): {doc}/part/{part}/op/{n}. Part 1 uses operative()."""
+        tail = "".join("/" + _segment(label) for label in labels)
+        return URIRef(f"{self.document(symbol)}/part/{int(part)}/op/{number}{tail}")
+
     def footnote(self, symbol: str, marker: str) -> URIRef:
         return URIRef(f"{self.document(symbol)}/fn/{_segment(marker)}")
 

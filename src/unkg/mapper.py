@@ -214,8 +214,13 @@ class _Mapper:
         self.docs_done: set[tuple[URIRef, URIRef]] = set()
         # footnote marker -> verb phrase of the paragraph carrying it (for footnote citations)
         self.fn_verb: dict[str, str | None] = {}
-        self.pp = {p.number: p for p in record.preambular}
-        self.op = {p.number: p for p in record.operative}
+        # number -> first paragraph with it ("operative:3" of a sectioned resolution means the first)
+        self.pp: dict[int, Paragraph] = {}
+        self.op: dict[int, Paragraph] = {}
+        for p in record.preambular:
+            self.pp.setdefault(p.number, p)
+        for p in record.operative:
+            self.op.setdefault(p.number, p)
         self.fn_markers = {f.marker for f in record.footnotes}
 
     # -- shared nodes ----------------------------------------------------------------------
@@ -373,20 +378,29 @@ class _Mapper:
     def paragraphs(self) -> None:
         for kind, paras, cls in (("pp", self.r.preambular, UNKG.PreambularParagraph),
                                  ("op", self.r.operative, UNKG.OperativeParagraph)):
+            part, previous = 1, 0
             for p in paras:
-                node = self.para_iri(kind, p.number)
-                self.paragraph(node, p, cls)
+                # Sectioned resolutions (A/RES/75/245 A, B, C) restart their operative numbering;
+                # the Record has no section, so a restart opens a new part rather than letting
+                # two paragraphs collide on one IRI.
+                if kind == "op" and p.number <= previous:
+                    part += 1
+                previous = p.number
+                node = self.para_iri(kind, p.number, part)
+                self.paragraph(node, p, cls, part)
                 for marker in p.footnotes:
                     self.fn_verb.setdefault(marker, p.verb)
 
-    def para_iri(self, kind: str, number: int, *labels: str) -> URIRef:
+    def para_iri(self, kind: str, number: int, part: int = 1, *labels: str) -> URIRef:
         if kind == "pp":
             if labels:
                 return self.iris.preambular_sub(self.symbol, number, *labels)
             return self.iris.preambular(self.symbol, number)
+        if part > 1:
+            return self.iris.operative_in_part(self.symbol, part, number, *labels)
         return self.iris.operative(self.symbol, number, *labels)
 
-    def paragraph(self, node: URIRef, p: Paragraph, cls: URIRef) -> None:
+    def paragraph(self, node: URIRef, p: Paragraph, cls: URIRef, part: int = 1) -> None:
         add = self.add
         add((self.doc, UNKG.hasParagraph, node))
         add((node, RDF.type, cls))
@@ -401,20 +415,20 @@ class _Mapper:
         for marker in p.footnotes:
             add((node, UNKG.footnoteRef, self.iris.footnote(self.symbol, marker)))
         kind = "pp" if cls == UNKG.PreambularParagraph else "op"
-        self.subparagraphs(node, kind, p.number, (), p.subparagraphs)
+        self.subparagraphs(node, kind, p.number, part, (), p.subparagraphs)
 
-    def subparagraphs(self, parent: URIRef, kind: str, number: int, labels: tuple[str, ...],
-                      subs: list[SubParagraph]) -> None:
+    def subparagraphs(self, parent: URIRef, kind: str, number: int, part: int,
+                      labels: tuple[str, ...], subs: list[SubParagraph]) -> None:
         add = self.add
         for s in subs:
             path = labels + (s.label,)
-            node = self.para_iri(kind, number, *path)
+            node = self.para_iri(kind, number, part, *path)
             add((parent, UNKG.hasSubParagraph, node))
             add((node, RDF.type, UNKG.SubParagraph))
             add((node, ELI.is_part_of, parent))
             add((node, UNKG.label, _lit(s.label)))
             add((node, UNKG.text, _en(s.text)))
-            self.subparagraphs(node, kind, number, path, s.subparagraphs)
+            self.subparagraphs(node, kind, number, part, path, s.subparagraphs)
 
     def footnotes(self) -> None:
         for f in self.r.footnotes:
