@@ -203,27 +203,30 @@ def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
     return None
 
 
-_INCLUDE_RE = re.compile(
-    r"\binclude\s+(?:the\s+item\s+|the\s+question\s+|an\s+item\s+|this\s+item\s+)?in\s+the\s+(?:provisional\s+)?agenda\s+of\s+its\s+"
-    r"((?:[A-Za-z]+[\s\-]){0,3}?[A-Za-z]+)\s+session"
+_INCLUDE_RE = re.compile(r"\binclude\b")
+_AGENDA_OF_RE = re.compile(
+    r"\b(?:provisional\s+)?agenda\s+of\s+its\s+((?:[A-Za-z]+[\s\-]){0,3}?[A-Za-z]+)\s+(?:regular\s+)?session"
 )
 
 
 def extract_agenda_inclusion(number: int, text: str) -> AgendaInclusion | None:
     """'Decides to include in the provisional agenda of its sixty-second session the item entitled “...”'."""
-    m = _INCLUDE_RE.search(text)
-    if not m:
-        return None
-    v = ordinal_session(m.group(1))
-    if v is None:
-        return None
-    rest = text[m.end():]
-    sub = re.search(r"sub-?item\s+entitled\s+[“\"]([^”\"]+)[”\"]", rest)
-    item = re.search(r"[“\"]([^”\"]+)[”\"]", rest)
-    title = sub.group(1) if sub else item.group(1) if item else None
-    if title:
-        title = title.strip().rstrip(",.;")
-    return AgendaInclusion(number, str(v), title)
+    for inc in _INCLUDE_RE.finditer(text):
+        end = text.find(";", inc.end())
+        scope = text[inc.end(): end if end != -1 else len(text)][:600]
+        m = _AGENDA_OF_RE.search(scope)
+        if not m:
+            continue
+        v = ordinal_session(m.group(1))
+        if v is None:
+            continue
+        sub = re.search(r"sub-?item\s+entitled\s+[“\"]([^”\"]+)[”\"]", scope)
+        item = re.search(r"[“\"]([^”\"]+)[”\"]", scope)
+        title = sub.group(1) if sub else item.group(1) if item else None
+        if title:
+            title = title.strip().rstrip(",.;")
+        return AgendaInclusion(number, str(v), title)
+    return None
 
 
 def is_roman_session(s: str) -> bool:
