@@ -6,6 +6,7 @@ import re
 
 from .record import AgendaInclusion, Conference, Mandate
 from .symbols import MONTH_RE, MONTHS, ordinal_to_int
+from .verbs import match_verb
 
 __all__ = ["ordinal_session", "extract_conferences", "extract_mandate", "extract_agenda_inclusion"]
 
@@ -96,8 +97,24 @@ def _event_name(text: str, pos: int, end: int) -> str:
     while j > idx and toks[j][0] in _SMALL:
         j -= 1
     name = text[toks[i][1]:toks[j][2]]
-    name = re.sub(r"^(?:Report|Final Document|Final Declaration|Declaration|Outcome|Proceedings|Programme of Action|Final Act)\s+of\s+the\s+", "", name)
+    name = re.sub(r"^(?:See\s+|see\s+)?", "", name)
+    name = re.sub(
+        r"^(?:(?:Official\s+)?Records|Report|Final Document|Final Declaration|Declaration|Outcome|Proceedings"
+        r"|Programme of Action|Final Act)\s+of\s+the\s+",
+        "",
+        name,
+    )
+    first = name.split()[0] if name.split() else ""
+    if first and match_verb(first) is not None and len(name.split()) > 1:
+        name = name.split(None, 1)[1]  # "Notes the International Conference ..."
+        name = re.sub(r"^(?:the|The)\s+", "", name)
     return re.sub(r"\s+", " ", name).strip(" .,")
+
+
+_DOC_AFTER_EVENT = re.compile(
+    r"^\s*(?:Outcome|Declaration|Document|Report|Programme|Plan|Agenda|Framework|Platform|Communiqué|Statement"
+    r"|Resolution|Decision|Commitments?)\b"
+)
 
 
 def extract_conferences(text: str) -> list[Conference]:
@@ -113,7 +130,7 @@ def extract_conferences(text: str) -> list[Conference]:
         if not intro_on and not foot:
             prev_end = m.end()
             continue
-        if re.search(r"\b(?:of|dated|since|until|by|before|after|resolution)\s+(?:on\s+)?$", before):
+        if re.search(r"\b(?:of|dated|since|until|by|before|after|resolution|as)\s+(?:on\s+|from\s+)?$", before):
             prev_end = m.end()
             continue
         start_d, end_d = _range_dates(m)
@@ -125,6 +142,9 @@ def extract_conferences(text: str) -> list[Conference]:
         cands = [e for e in cands if not _STANDING.match(text[e.start():])]
         if cands:
             ev = cands[-1]
+            if _DOC_AFTER_EVENT.match(text[ev.end():]):
+                prev_end = m.end()
+                continue  # "the 2005 World Summit Outcome, adopted on ...": a document, not the event
             name = _event_name(text, ev.start(), ev.end())
         elif prev_event is not None and prev_end and re.fullmatch(
             r"\s*(?:\([^)]{0,40}\))?\s*,?\s*(?:and\s+)?(?:in|at)\s+[A-Z][^;]{0,60}?,?\s*(?:on|from)\s*", between
@@ -146,6 +166,8 @@ def extract_conferences(text: str) -> list[Conference]:
             place = pm.group(1).strip()
         elif foot:
             place = foot.group(1).strip()
+        if place and "," in place and name.endswith(place.split(",")[0].strip()):
+            place = place.split(",", 1)[1].strip()  # "... Conference on Women, Beijing, 4–15 September"
         if place and (place in name or name.endswith(place)):
             place = None
         out.append(Conference(name, place, start_d, end_d))
