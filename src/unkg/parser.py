@@ -325,6 +325,12 @@ def _parse_header(ctx: _Ctx, lines: list[_Line], fm: dict[str, str]) -> tuple[st
 # --- line classification -------------------------------------------------------------------
 
 
+def _is_page(s: str) -> bool:
+    """A page number like '2/5' (never a resolution number like '70/1')."""
+    m = _PAGE_RE.match(s)
+    return bool(m) and 0 < int(s.split("/")[0]) <= int(s.split("/")[1]) <= 300
+
+
 def _is_title_fragment(s: str, title_n: str, min_len: int = 8) -> bool:
     n = _norm(s)
     if len(n) < min_len or not title_n:
@@ -353,7 +359,7 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
             ln.kind = "blank"
         elif _SEP_RE.match(s):
             ln.kind = "sep"
-        elif _JOB_RE.match(s) or _BARCODE_RE.match(s) or _PAGE_RE.match(s) or s in own or s == "United Nations":
+        elif _JOB_RE.match(s) or _BARCODE_RE.match(s) or _is_page(s) or s in own:
             ln.kind = "break"
         elif _MD_FN_RE.match(s):
             ln.kind = "fn"
@@ -367,6 +373,13 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
         else:
             stripped = _strip_furniture_tokens(s, own)
             if stripped != s and (not stripped or _is_title_fragment(stripped, title_n)):
+                ln.kind = "break"
+    for i, ln in enumerate(lines):
+        # the first-page "United Nations" logo line, never a wrapped line inside a paragraph
+        if ln.kind == "text" and ln.text == "United Nations":
+            prev = lines[i - 1].kind if i > 0 else "blank"
+            nxt = lines[i + 1].kind if i + 1 < len(lines) else "blank"
+            if prev in ("blank", "break") and nxt in ("blank", "break"):
                 ln.kind = "break"
     # running-head title lines: title fragments next to other furniture, or standing alone
     for i, ln in enumerate(lines):
@@ -779,7 +792,9 @@ def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
             phase = "op"
             current = None
             continue
-        if current is not None and phase == "op" and _list_open(current):
+        if current is not None and _list_open(current) and (
+            phase == "op" or (phase == "pre" and not (match_verb(text) or _is_heading_like(text)))
+        ):
             # a list whose (a), (b) labels were lost in extraction: the items stay in the paragraph
             current.text = _join([current.text, text])
             current.footnotes.extend(markers)

@@ -42,6 +42,13 @@ PREAMBULAR_PHRASES: list[str] = [
     "deeply alarmed", "gravely alarmed", "deeply disturbed", "determined", "committed",
     "convinced", "appreciative", "grateful", "saddened", "dismayed", "troubled",
     "conscious", "preventing", "promoting", "pointing out", "considering also",
+    "willing", "honouring", "honoring", "re-emphasizing", "recommitting", "disappointed",
+    "understanding", "seized [of]", "calling upon", "calling for", "calling", "recognising",
+    "emphasising", "realising", "appreciative", "building on", "building upon", "drawing attention",
+    "endeavouring", "mourning", "saluting", "celebrating", "remembering", "acknowledging also",
+    "regretting", "lamenting", "condemning", "demanding", "requesting", "inviting", "deciding",
+    "reconfirming", "reasserting", "renewing", "reflecting", "anticipating", "looking ahead",
+    "heartened", "pleased", "satisfied", "bearing in mind", "having regard to", "proclaiming",
 ]
 
 OPERATIVE_PHRASES: list[str] = [
@@ -68,6 +75,11 @@ OPERATIVE_PHRASES: list[str] = [
     "acknowledge", "emphasises", "recognises", "authorises", "calls again upon",
     "encourages", "decides", "invites", "demands", "condemns", "strongly condemns",
     "encourages", "acknowledges", "reminds", "welcomes", "approves", "takes",
+    "respects", "understands", "anticipates", "honours", "honors", "recommits", "commits",
+    "reconfirms", "recalls also", "salutes", "mourns", "celebrates", "invites also",
+    "emphasises", "recognises", "organises", "authorises", "requests also", "launches",
+    "convenes", "opens", "closes", "concludes", "chooses", "selects", "nominates",
+    "stands ready", "remains seized", "is convinced", "is aware", "is concerned",
 ]
 
 # Modifiers that never change what a clause does; removed for the head.
