@@ -333,7 +333,7 @@ def _is_page(s: str) -> bool:
 
 def _is_title_fragment(s: str, title_n: str, min_len: int = 8) -> bool:
     n = _norm(s)
-    if len(n) < min_len or not title_n:
+    if len(n) < min_len or not title_n or s.rstrip().endswith((",", ";")):
         return False
     if len(n) < 8:
         return f" {n} " in f" {title_n} "
@@ -388,7 +388,8 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
         near = [lines[k].kind for k in range(max(0, i - 3), min(len(lines), i + 4)) if k != i]
         prev = lines[i - 1].kind if i > 0 else "blank"
         nxt = lines[i + 1].kind if i + 1 < len(lines) else "blank"
-        if "break" in near or (prev in ("blank", "break") and nxt in ("blank", "break") and len(_norm(ln.text)) >= 0.6 * len(title_n)):
+        big = len(_norm(ln.text)) >= min(25, 0.5 * len(title_n))
+        if ("break" in near and big) or prev == "break" or nxt == "break" or (prev in ("blank", "break") and nxt in ("blank", "break") and len(_norm(ln.text)) >= 0.6 * len(title_n)):
             ln.kind = "break"
     # a title line next to a line just marked (two-line running heads)
     for _ in range(2):
@@ -568,7 +569,11 @@ def _split_segments(segs: list[tuple[list[_Line], bool]]) -> list[tuple[list[_Li
                         or _ANNEX_RE.fullmatch(ln.text) or _verb_line(ln.text)):
                 prev = _MARK_RE.sub("", cur[-1].text).rstrip()
                 bare = re.fullmatch(r"\d{1,3}\.|\([a-z]{1,4}\)|[A-H]\.?", prev) is not None
-                if not bare and (prev.endswith((";", ":", ".", ",")) or re.search(r"[;:.,]\s?\d{1,3}$", prev)):
+                numbered = _OPNUM_RE.match(ln.text)
+                strong = bool(numbered) and (
+                    not numbered.group(2).strip() or _verb_line(numbered.group(2).strip())  # type: ignore[union-attr]
+                )
+                if not bare and (strong or prev.endswith((";", ":", ".", ",")) or re.search(r"[;:.,]\s?\d{1,3}$", prev)):
                     out.append((cur, gap))
                     cur, gap = [], False
             cur.append(ln)
