@@ -394,3 +394,27 @@ def test_number_alone_then_blank_line() -> None:
     rec = parse_text(text)
     assert [(p.number, p.verb) for p in rec.operative] == [(1, "Decides"), (2, "Also decides")]
     assert rec.warnings == []
+
+
+def _signature(rec: Record) -> tuple:
+    return (
+        rec.symbol, rec.title, rec.adopted, rec.distributed, tuple(rec.agenda_items), rec.committee,
+        [p.verb for p in rec.preambular], [p.verb for p in rec.operative], len(rec.footnotes),
+        sorted(c.symbol for c in rec.cites), rec.meeting.number if rec.meeting else None,
+    )
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "texts").glob("A-RES-7*.txt"))[::4], ids=lambda p: p.name)
+def test_layout_invariance(path: pathlib.Path) -> None:
+    """The same text without blank lines (as pypdf gives it) or re-flowed (kind B) parses the same."""
+    import re
+
+    from unkg.readers import read_source
+
+    text = read_source(path).text
+    base = _signature(parse_text(text))
+    no_blank = "\n".join(ln for ln in text.split("\n") if ln.strip())
+    blocks = re.split(r"\n\s*\n", text)
+    reflowed = "\n\n".join(" ".join(ln.strip() for ln in b.split("\n") if ln.strip()) for b in blocks)
+    assert _signature(parse_text(no_blank)) == base
+    assert _signature(parse_text(reflowed)) == base

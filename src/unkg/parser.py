@@ -700,9 +700,24 @@ def _list_open(p: Paragraph) -> bool:
     return t.endswith(":") or (t.endswith((";", ",", "; and", "; or")) and ":" in t)
 
 
+def _split_glued_closing(units: list[_Unit]) -> list[_Unit]:
+    """'... session. 45th plenary meeting 5 December 2018' on one line: split off the closing line."""
+    out: list[_Unit] = []
+    pat = re.compile(r"(?<=[.;:])\s+(?=\d{1,4}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting\b|Adopted\s+at\s+the\s+\d)")
+    for u in units:
+        t = u.text
+        m = pat.search(t)
+        if m and not _MEETING_RE.match(t):
+            out.append(_Unit(list(u.lines), [t[: m.start()]]))
+            out.append(_Unit([u.lines[-1]], [t[m.end():]]))
+        else:
+            out.append(u)
+    return out
+
+
 def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
     rec = ctx.record
-    units = _split_inline_preamble(units)
+    units = _split_inline_preamble(_split_glued_closing(units))
     phase = "pre"
     section: str | None = None
     unnumbered: list[tuple[_Unit, VerbMatch | None]] = []
@@ -959,7 +974,18 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
         raise ParseError("empty input", path=source, line=1)
     rec = Record(source=source)
     ctx = _Ctx(rec, source)
-    lines = [_Line(i + 1, _prep_line(raw)) for i, raw in enumerate(text.split("\n"))]
+    lines: list[_Line] = []
+    for i, raw in enumerate(text.split("\n")):
+        t = _prep_line(raw)
+        sep = re.match(r"^(_{5,})\s+(\S.*)$", t)
+        if sep:  # a re-flowed footnote block: separator and first footnote on one line
+            lines.append(_Line(i + 1, sep.group(1)))
+            t = sep.group(2)
+        tail = re.match(r"^(.*\S)\s+(_{5,})$", t)
+        if tail:  # a re-flowed paragraph that swallowed the separator line
+            lines.append(_Line(i + 1, tail.group(1)))
+            t = tail.group(2)
+        lines.append(_Line(i + 1, t))
     for ln in lines:
         if not ln.text:
             ln.kind = "blank"
