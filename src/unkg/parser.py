@@ -159,7 +159,12 @@ def _prep_line(raw: str) -> str:
 
 def _find_enacting(lines: list[_Line]) -> int | None:
     for i, ln in enumerate(lines):
-        if _ENACT_RE.match(ln.text):
+        m = _ENACT_RE.match(ln.text)
+        if not m:
+            continue
+        rest = m.group(3).strip()
+        # "The General Assembly adopted ..." in prose is no enacting formula
+        if not rest or (m.group(2) and match_verb(rest) is not None):
             return i
     return None
 
@@ -1051,8 +1056,8 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
             fv = _vote_from(f.text) if re.match(r"Adopted", f.text) else None
             if fv is not None:
                 rec.vote = fv
-    if rec.symbol is None and rec.title is None and not rec.operative and not rec.preambular:
-        raise ParseError("no symbol, title or paragraphs found: not a resolution", path=source, line=1)
+    if rec.symbol is None and rec.title is None and (ei is None or not (rec.operative or rec.preambular)):
+        raise ParseError("no symbol and no title found: not a resolution", path=source, line=1)
     _references(ctx)
     return rec
 
