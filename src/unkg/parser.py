@@ -372,6 +372,9 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
         elif s.startswith(_M0) and _MARK_RE.match(s):
             ln.kind = "fn"
             ln.fn = int(_MARK_RE.match(s).group(1))  # type: ignore[union-attr]
+        elif re.fullmatch(r"\d{1,3}", s):
+            ln.kind = "fncand"  # a footnote number alone, its text on the next line
+            ln.fn = int(s)
         elif _FNCAND_RE.match(s) and not _OPNUM_RE.match(s):
             ln.kind = "fncand"
             ln.fn = int(_FNCAND_RE.match(s).group(1))  # type: ignore[union-attr]
@@ -505,7 +508,18 @@ def _split_body(ctx: _Ctx, lines: list[_Line], title_n: str = "") -> list[tuple[
             continue
         if k == "fncand" and ln.fn is not None:
             m2 = _FNCAND_RE.match(ln.text)
-            assert m2 is not None
+            if m2 is None:  # bare number: only inside a footnote block
+                if zone and last_fn < ln.fn <= last_fn + 4:
+                    close()
+                    gap = True
+                    start_fn(ln.fn, "", ln.no)
+                    prev_kind = "fncand"
+                    continue
+                k = "text"
+                cur.append(ln)
+                body_so_far.append(ln.text)
+                prev_kind = "text"
+                continue
             rest = m2.group(2) if m2.group(2) is not None else m2.group(3)
             glued_line = m2.group(2) is None
             seen_marker = re.search(r"[.,;:a-z]" + str(ln.fn) + r"(?!\d)", " ".join(body_so_far[-40:])) is not None

@@ -194,7 +194,11 @@ _REPORT_RE2 = re.compile(
     r"|\b(?:next|annual|his|her|its|their|biennial|comprehensive|final|progress)\s+(?:[\w\-]+\s+){0,2}?reports?\b"
     r"|\breports?\s+(?:to\s+be\s+)?submitted\b"
 )
-_NOT_MANDATE = re.compile(r"(?:contained|set out|outlined|referred to|presented|described|recommended|mentioned)\s+in\s+(?:his|her|its|their|the)\s+(?:[\w\-]+\s+){0,3}reports?")
+_NOT_MANDATE = re.compile(
+    r"(?:(?:contained|set out|outlined|referred to|presented|described|recommended|mentioned|identified|made|included"
+    r"|reflected|proposed|highlighted|noted)\s+in|in\s+accordance\s+with|pursuant\s+to|in\s+line\s+with|consistent\s+with)"
+    r"\s+(?:his|her|its|their|the)\s+(?:[\w\-]+\s+){0,3}reports?"
+)
 _SESSION_RE = re.compile(r"\b(?:at|during|to|before|for)\s+its\s+((?:[A-Za-z]+[\s\-]){0,3}?[A-Za-z]+)\s+session\b")
 
 

@@ -125,7 +125,7 @@ _FIRST = r"[A-Z]{1,10}(?:\(\d{1,4}\))?"
 # Later components: "RES", "C.2", "CONF.192", "L.52", "2015", "Add.1", "CRP.2", "DEC(2025)",
 # "ES-10", "CP.21".
 _COMP = (
-    r"(?:(?:Add|Corr|Rev|Amend|Suppl|Sub|Part)\.\d{1,3}"
+    r"(?:(?:Add|Corr|Rev|Amend|Suppl|Sub|Part|Res|Dec|[A-Z][a-z]{1,5})\.\d{1,3}"
     r"|[A-Z]{1,12}(?:\.[A-Z0-9]{1,6})*(?:\(\d{1,4}\))?(?:-[A-Z0-9]{1,5})?"
     r"|\d{1,5}(?:\.[A-Z0-9]{1,4})*(?:\([A-Z0-9]{1,6}\))?"
     r"|(?:ES|S)-\d{1,2})"
@@ -172,6 +172,8 @@ def normalise_symbol(s: str) -> str:
         m = re.fullmatch(r"(add|corr|rev|amend|suppl|sub|part)\.(\d+)", p, re.I)
         if m and i > 0:
             out.append(m.group(1).capitalize() + "." + m.group(2))
+        elif i > 0 and re.fullmatch(r"[A-Z][a-z]{1,5}\.\d{1,3}", p):
+            out.append(p)  # "Res.1" in other organisations' symbols
         else:
             out.append(p.upper())
     c = "/".join(out)
