@@ -47,10 +47,11 @@ _SMALL = {
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][\w’'\-.]*")
 _PLACE_RE = re.compile(
     r"(?:held|hosted|convened|met|took place)?\s*,?\s*(?:in|at|on)\s+"
-    r"([A-Z][\w’'\-.]*(?:\s+(?:de\s+|of\s+|la\s+)?[A-Z][\w’'\-.]*)*(?:,\s+[A-Z][\w’'\-.]*(?:\s+(?:of\s+)?[A-Z][\w’'\-.]*)*)?)"
+    r"([A-Z][\w’'\-.]*(?:\s+(?:de\s+|of\s+|la\s+|es\s+|del\s+|do\s+|da\s+)?[A-Z][\w’'\-.]*)*(?:,\s+[A-Z][\w’'\-.]*(?:\s+(?:of\s+)?[A-Z][\w’'\-.]*)*)?)"
     r"\s*,?\s*(?:on|from)?\s*$"
 )
-_FOOT_PLACE_RE = re.compile(r",\s*([A-Z][\w’'\-.]*(?:\s+[A-Z][\w’'\-.]*)*(?:,\s*[A-Z][\w’'\-.]*(?:\s+[A-Z][\w’'\-.]*)*)?),\s*$")
+_PW = r"[A-Z][\w’'\-.]*(?:\s+(?:de\s+|la\s+|es\s+|del\s+|do\s+|da\s+|of\s+)?[A-Z][\w’'\-.]*)*"
+_FOOT_PLACE_RE = re.compile(r",\s*(" + _PW + r"(?:,\s*" + _PW + r")?),\s*$")
 
 
 def _iso(y: str, mon: str, d: str) -> str | None:
@@ -190,8 +191,8 @@ _ASK_RE = re.compile(
 )
 _REPORT_RE2 = re.compile(
     r"\bto\s+report\b"
-    r"|\bto\s+(?:submit|present|transmit|prepare|provide|include)\b[^;]{0,200}?\b(?:reports?|recommendations?)\b"
-    r"|\b(?:next|annual|his|her|its|their|biennial|comprehensive|final|progress)\s+(?:[\w\-]+\s+){0,2}?reports?\b"
+    r"|\bto\s+(?:submit|present|transmit|prepare|provide|include)\b(?:(?!\bwhich\b|\bpreparation\b)[^;]){0,160}?\b(?:reports?|recommendations?)\b"
+    r"|\bin\s+(?:the\s+context\s+of\s+)?(?:his|her|its|their)\s+(?:[\w\-]+\s+){0,2}?reports?\b"
     r"|\breports?\s+(?:to\s+be\s+)?submitted\b"
 )
 _NOT_MANDATE = re.compile(
@@ -217,7 +218,7 @@ def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
             break
         if m is None:
             continue
-        am = re.match(r"\s*(?:also\s+|further\s+|again\s+)?(?:the\s+|all\s+)?([A-Z][^,;:]*?)(?=,|\s+to\s|\s+and\s+to\s|\s+that\s|$)", body)
+        am = re.match(r"\s*(?:also\s+|further\s+|again\s+)?(?:in\s+this\s+regard\s+|,\s*)?(?:the\s+|all\s+)?([A-Z][^,;:]*?)(?=,|\s+to\s|\s+and\s+to\s|\s+that\s|$)", body)
         addressee = am.group(1).strip() if am else ""
         due: str | None = None
         for sm in _SESSION_RE.finditer(scope, m.start() - 120 if m.start() > 120 else 0):
