@@ -187,20 +187,21 @@ def extract_conferences(text: str) -> list[Conference]:
 
 
 _ASK_RE = re.compile(
-    r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+upon|[Cc]alls\s+on|[Ee]ncourages|[Uu]rges|[Aa]sks|[Dd]irects|[Ii]nstructs|[Mm]andates|[Ee]ntrusts)\b"
+    r"\b(?:[Rr]equest\s+to|[Rr]esolves\s+that|[Dd]ecides\s+that|[Rr]equests|[Ii]nvites|[Cc]alls\s+upon|[Cc]alls\s+on|[Ee]ncourages|[Uu]rges|[Aa]sks|[Dd]irects|[Ii]nstructs|[Mm]andates|[Ee]ntrusts)\b"
 )
 _REPORT_RE2 = re.compile(
     r"\bto\s+report\b"
     r"|\bto\s+(?:submit|present|transmit|prepare|provide|include)\b(?:(?!\bwhich\b|\bpreparation\b)[^;]){0,160}?\b(?:reports?|recommendations?)\b"
     r"|\bin\s+(?:the\s+context\s+of\s+)?(?:his|her|its|their)\s+(?:[\w\-]+\s+){0,2}?reports?\b"
     r"|\breports?\s+(?:to\s+be\s+)?submitted\b"
+    r"|\b(?:shall|should|will)\s+(?:submit\s+(?:a\s+|an\s+|its\s+|his\s+|her\s+)?(?:\w+\s+)?report|report)\b"
 )
 _NOT_MANDATE = re.compile(
     r"(?:(?:contained|set out|outlined|referred to|presented|described|recommended|mentioned|identified|made|included"
     r"|reflected|proposed|highlighted|noted)\s+in|in\s+accordance\s+with|pursuant\s+to|in\s+line\s+with|consistent\s+with)"
     r"\s+(?:his|her|its|their|the)\s+(?:[\w\-]+\s+){0,3}reports?"
 )
-_SESSION_RE = re.compile(r"\b(?:at|during|to|before|for)\s+its\s+((?:[A-Za-z]+[\s\-]){0,3}?[A-Za-z]+)\s+session\b")
+_SESSION_RE = re.compile(r"\b(?:at|during|to|before|for)\s+its\s+((?:[A-Za-z]+[\s\-]){0,5}?[A-Za-z]+)\s+sessions?\b")
 
 
 def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
@@ -218,11 +219,16 @@ def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
             break
         if m is None:
             continue
-        am = re.match(r"\s*(?:also\s+|further\s+|again\s+)?(?:in\s+this\s+regard\s+|,\s*)?(?:the\s+|all\s+)?([A-Z][^,;:]*?)(?=,|\s+to\s|\s+and\s+to\s|\s+that\s|$)", body)
+        am = re.match(
+            r"\s*(?:also\s+|further\s+|again\s+)?(?:in\s+this\s+regard\s+|,\s*)?(?:the\s+|all\s+)?"
+            r"([A-Z][^,;:]*?)(?=,|\s+to\s|\s+and\s+to\s|\s+that\s|\s+shall\s|\s+should\s|\s+will\s|$)",
+            body,
+        )
         addressee = am.group(1).strip() if am else ""
         due: str | None = None
         for sm in _SESSION_RE.finditer(scope, m.start() - 120 if m.start() > 120 else 0):
-            v = ordinal_session(sm.group(1))
+            # "at its seventy-fourth and seventy-fifth sessions": the first is due first
+            v = ordinal_session(re.split(r"\s+and\s+|,\s*", sm.group(1))[0])
             if v is not None:
                 due = str(v)
                 break
