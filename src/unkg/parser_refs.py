@@ -228,7 +228,9 @@ def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
         due: str | None = None
         for sm in _SESSION_RE.finditer(scope, m.start() - 120 if m.start() > 120 else 0):
             # "at its seventy-fourth and seventy-fifth sessions": the first is due first
-            v = ordinal_session(re.split(r"\s+and\s+|,\s*", sm.group(1))[0])
+            phrase = sm.group(1)
+            first = re.split(r"\s+and\s+|,\s*", phrase)[0]
+            v = ordinal_session(first if re.search(r"(?:st|nd|rd|th)$", first) else phrase)
             if v is not None:
                 due = str(v)
                 break
