@@ -122,6 +122,8 @@ def read_source(
         fmt = _EXT.get(pathlib.Path(str(path)).suffix.lower())
     if fmt is None:
         fmt = _guess(data)
+        if fmt == "txt" and data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+            fmt = _guess(_decode(data, source).encode("utf-8"))  # a BOM hides the first character
     if fmt not in FORMATS:
         raise InputError(f"unknown input format {fmt!r} (expected one of {', '.join(FORMATS)})", path=source)
     if not data.strip():
