@@ -61,6 +61,8 @@ def test_utf8_bom_and_utf16() -> None:
     b = read_source(None, data=text.encode("utf-16"))  # with BOM
     assert a.text == b.text == read_source(SEED).text
     assert parse_file(None, data=text.encode("utf-16")).symbol == "A/RES/61/54"
+    wrapper = (CORPUS / "wrappers" / "A-RES-72-12.json").read_text(encoding="utf-8")
+    assert read_source(None, data=wrapper.encode("utf-16")).input_format == "json"
 
 
 def test_binary_and_undecodable_raise_input_error(tmp_path: pathlib.Path) -> None:
