@@ -102,7 +102,7 @@ class _Ctx:
     fn_lines: dict[int, int] = field(default_factory=dict)
 
     def warn(self, line: int, message: str, text: str = "") -> None:
-        self.record.warnings.append(Warning_(line, message, text[:300]))
+        self.record.warnings.append(Warning_(line, message, text))
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -929,7 +929,7 @@ def _references(ctx: _Ctx) -> None:
     for a in rec.annexes:
         chunks.append(("annex", a))
     for w in rec.warnings:
-        chunks.append(("unplaced", w.text))
+        chunks.append((f"unplaced:{w.line}", w.text))
     own = rec.symbol
     header_docs = set(rec.reports) | set(rec.drafts)
     cites: dict[str, Citation] = {}
@@ -960,7 +960,7 @@ def _references(ctx: _Ctx) -> None:
     confs: list[Conference] = []
     seen: set[tuple[str, str | None, str | None]] = set()
     for where, text in chunks:
-        if where == "unplaced":
+        if where.startswith("unplaced"):
             continue
         for conf in extract_conferences(text):
             key = (conf.name, conf.start, conf.end)
