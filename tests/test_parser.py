@@ -418,3 +418,35 @@ def test_layout_invariance(path: pathlib.Path) -> None:
     reflowed = "\n\n".join(" ".join(ln.strip() for ln in b.split("\n") if ln.strip()) for b in blocks)
     assert _signature(parse_text(no_blank)) == base
     assert _signature(parse_text(reflowed)) == base
+
+
+def test_kind_e_fixed_width() -> None:
+    text = (
+        "United Nations\n\nA/RES/51/999\n\n\nGeneral Assembly\n\nDistr. GENERAL\n\n20 February 1997\n\n"
+        "ORIGINAL:\nENGLISH\n\n\nFifty-first session\nAgenda item 106\n\n\n"
+        "                  RESOLUTION ADOPTED BY THE GENERAL ASSEMBLY\n\n"
+        "               [on the report of the Third Committee (A/51/615)]\n\n\n"
+        "                        51/999.  The rights of the child\n\n\n"
+        "      The General Assembly,\n\n"
+        "      Recalling its resolution 50/153 of 21 December 1995 and\n"
+        "Commission on Human Rights resolution 1996/85 of 24 April 1996, 1/\n\n"
+        "      Encouraged by the commitment shown by the States parties to the\n"
+        "Convention on the Rights of the Child, 2/\n\n"
+        "      1.   Reaffirms the importance of the Convention;\n\n"
+        "      2.   Requests the Secretary-General to submit a report to the General\n"
+        "Assembly at its fifty-second session.\n\n"
+        "                                           82nd plenary meeting\n"
+        "                                           12 December 1996\n\n"
+        "1/  Official Records of the Economic and Social Council, 1996, Supplement No. 3 (E/1996/23).\n\n"
+        "2/  Resolution 44/25, annex.\n"
+    )
+    rec = parse_text(text)
+    assert rec.symbol == "A/RES/51/999" and rec.title == "The rights of the child"
+    assert rec.distributed == "1997-02-20" and rec.adopted == "1996-12-12"
+    assert rec.committee == "Third Committee" and rec.reports == ["A/51/615"]
+    assert [p.verb for p in rec.preambular] == ["Recalling", "Encouraged"]
+    assert rec.preambular[0].footnotes == ["1"] and "1/" not in rec.preambular[0].text
+    assert [c.symbol for c in rec.cites] == ["A/RES/50/153", "E/CN.4/RES/1996/85", "A/RES/44/25"]
+    assert rec.documents == ["E/1996/23"]
+    assert [(m.paragraph, m.due_session) for m in rec.mandates] == [(2, "52")]
+    assert len(rec.footnotes) == 2 and rec.meeting is not None and rec.meeting.number == 82
