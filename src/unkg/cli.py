@@ -428,6 +428,27 @@ def info(ctx: click.Context, store: str | None) -> None:
     _run(ctx, go)
 
 
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (127.0.0.1: this machine only).")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--timeout", "timeout_s", default=60, show_default=True, type=int,
+              help="Query timeout in seconds.")
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (for browser tools such as YASGUI).")
+@click.pass_context
+def serve(ctx: click.Context, store: str | None, host: str, port: int, timeout_s: int, cors: bool) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/query.
+
+    The store is opened read-only; stop other writers (unkg load) while serving.
+    """
+    from .serve import serve as run_server
+
+    cfg = _settings(ctx, store)
+    log(f"SPARQL endpoint: http://{host}:{port}/query (read-only; Ctrl-C to stop)")
+    ctx.exit(_run(ctx, lambda: run_server(cfg.store, host, port, timeout_s, cors)))
+
+
 def main() -> None:
     cli(prog_name="unkg")
 

@@ -88,7 +88,7 @@ def _now() -> str:
 def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | None = None,
                  strict: bool = False) -> _Prepared:
     """Parse and map one resolution text (runs in worker processes)."""
-    from .mapper import Provenance, record_to_graph
+    from .mapper import Provenance, record_triples
     from .parser import PARSER_VERSION, parse_file
 
     iris = IRIs(base_iri)
@@ -99,11 +99,11 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
     checksum = checksum_of(data)
     provenance = Provenance(source_file=Path(source).name if source != "-" else "<stdin>",
                             checksum=checksum, parser_version=PARSER_VERSION, loaded_at=_now())
-    graph = record_to_graph(record, iris, provenance)
-    nt = ntriples_of(graph)
+    triples = list(record_triples(record, iris, provenance))
+    nt = ntriples_of(triples)
     warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
     return _Prepared(source, checksum, {str(iris.graph(record.symbol)): nt}, record.symbol,
-                     len(graph), warnings)
+                     len(set(triples)), warnings)
 
 
 def _prepare_worker(args: tuple[str, str, str | None, bool]) -> _Prepared | LoadOutcome:

@@ -80,6 +80,93 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
     return ValidationReport(results, report_graph)
 
 
+@dataclass
+class SparqlCheck:
+    """A SPARQL-based constraint of a shape, run by unkg as one query over all focus nodes."""
+
+    shape: str
+    query: str
+    message: str
+    severity: str
+    path: str | None
+
+
+def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlCheck]]:
+    """Shapes without their sh:sparql constraints, and those constraints as whole-store queries.
+
+    pySHACL evaluates a SPARQL constraint once per focus node with rdflib's SPARQL engine, which
+    is quadratic on a large graph; Oxigraph answers the same question for every focus node in one
+    query.
+    """
+    core = rdflib.Graph()
+    for t in shapes:
+        core.add(t)
+    checks: list[SparqlCheck] = []
+    for shape, constraint in list(shapes.subject_objects(SH.sparql)):
+        core.remove((shape, SH.sparql, constraint))
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            continue
+        targets: list[str] = []
+        for cls in shapes.objects(shape, SH.targetClass):
+            targets.append(f"?this a <{cls}> .")
+        for prop in shapes.objects(shape, SH.targetObjectsOf):
+            targets.append(f"?__focus_s <{prop}> ?this .")
+        for prop in shapes.objects(shape, SH.targetSubjectsOf):
+            targets.append(f"?this <{prop}> ?__focus_o .")
+        for node in shapes.objects(shape, SH.targetNode):
+            targets.append(f"VALUES ?this {{ <{node}> }}")
+        if not targets:
+            continue
+        text = str(select).replace("$this", "?this")
+        m = __import__("re").search(r"(?is)\bWHERE\s*\{", text)
+        if not m:
+            continue
+        target_block = " UNION ".join("{ " + t + " }" for t in targets)
+        text = text[: m.end()] + "\n" + target_block + "\n" + text[m.end():]
+        sev = shapes.value(constraint, SH.severity) or shapes.value(shape, SH.severity) or SH.Violation
+        message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""
+        path = shapes.value(shape, SH.path)
+        checks.append(SparqlCheck(str(shape), text, str(message), str(sev).rsplit("#", 1)[-1],
+                                  str(path) if path is not None else None))
+    return core, checks
+
+
+def run_sparql_checks(store: object, checks: list[SparqlCheck]) -> list[ValidationResult]:
+    """Evaluate SPARQL constraints over a pyoxigraph store (union of graphs as default graph)."""
+    import re
+
+    import pyoxigraph as ox
+
+    results: list[ValidationResult] = []
+    for check in checks:
+        rows = store.query(check.query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
+        assert isinstance(rows, ox.QuerySolutions)
+        names = [v.value for v in rows.variables]
+        for row in rows:
+            values = {n: row[n] for n in names}
+            focus = values.get("this")
+            if focus is None:
+                continue
+
+            def fill(m: re.Match[str]) -> str:
+                term = values.get(m.group(1))
+                return "" if term is None else str(term.value)
+
+            message = re.sub(r"\{[?$](\w+)\}", fill, check.message)
+            value = values.get("value")
+            path = values.get("path")
+            results.append(ValidationResult(
+                check.severity, str(focus.value), str(path.value) if path is not None else check.path,
+                str(value.value) if value is not None else None, message, check.shape,
+                str(SH.SPARQLConstraintComponent)))
+    return results
+
+
+def _sort(results: list[ValidationResult]) -> None:
+    results.sort(key=lambda r: (-_RANK[r.severity], r.focus, r.path or "", r.message, r.value or ""))
+
+
 def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Graph:
     """Our shapes (patterns rewritten for the configured base) plus a user's own shapes files."""
     from .shapes import load_shapes
@@ -95,8 +182,12 @@ def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Grap
 
 
 def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = ()) -> ValidationReport:
-    """Validate the union of every graph in the store; attribute results to their source file."""
-    shapes = shapes_graph(base_iri, extra_shapes)
+    """Validate the union of every graph in the store; attribute results to their source file.
+
+    Core constraints run in pySHACL over the union; SPARQL-based constraints run as one
+    query each on the store itself.
+    """
+    shapes, checks = split_sparql_constraints(shapes_graph(base_iri, extra_shapes))
     data = rdflib.Graph()
     owner: dict[str, str] = {}
     records = store.source_records()
@@ -109,6 +200,8 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
             if subject.startswith("<"):
                 owner.setdefault(subject[1:-1], source)
     report = run_pyshacl(data, shapes)
+    report.results.extend(run_sparql_checks(store.raw, checks))
+    _sort(report.results)
     for r in report.results:
         r.source = owner.get(r.focus)
     report.checked = len(store.named_graphs())
@@ -122,7 +215,7 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
     from .mapper import record_to_graph
     from .parser import parse_file
 
-    shapes = shapes_graph(base_iri, extra_shapes)
+    shapes, checks = split_sparql_constraints(shapes_graph(base_iri, extra_shapes))
     iris = IRIs(base_iri)
     data = rdflib.Graph()
     owner: dict[str, str] = {}
@@ -145,15 +238,30 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
                 raise InputError(f"not valid {fmt.name}: {exc}", path=source) from exc
         else:
             record = parse_file(source, input_format=input_format)
-            part = record_to_graph(record, iris)
+            part = record_to_graph(record, iris, _provenance_of(source, record))
         for s in part.subjects():
             owner.setdefault(str(s), source)
         data += part
     report = run_pyshacl(data, shapes)
+    import pyoxigraph as ox
+
+    memory = ox.Store()
+    memory.extend(ox.Quad(*q) for q in ox.parse(data.serialize(format="nt"), ox.RdfFormat.N_TRIPLES))
+    report.results.extend(run_sparql_checks(memory, checks))
+    _sort(report.results)
     for r in report.results:
         r.source = owner.get(r.focus)
     report.checked = len(sources)
     return report
+
+
+def _provenance_of(source: str, record: object) -> object:
+    """Provenance for a text validated without a store (as `unkg load` would record it)."""
+    from .loader import _now, checksum_of
+    from .mapper import Provenance
+    from .parser import PARSER_VERSION
+
+    return Provenance(Path(source).name, checksum_of(Path(source).read_bytes()), PARSER_VERSION, _now())
 
 
 def render_text(report: ValidationReport) -> str:
