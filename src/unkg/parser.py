@@ -713,6 +713,16 @@ def _split_inline_preamble(units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+def _inner_verb(text: str) -> str | None:
+    """'Pending the total elimination of nuclear weapons, urges ...': the verb after an opening clause."""
+    for m in re.finditer(r",\s+((?:also\s+|further\s+|once\s+again\s+)?[a-z][a-z\-]+s\b(?:\s+[a-z]+){0,4})", text[:250]):
+        cand = m.group(1)
+        mv = match_verb(cand[:1].upper() + cand[1:], "operative")
+        if mv is not None:
+            return cand[: len(mv.phrase)]
+    return None
+
+
 def _list_open(p: Paragraph) -> bool:
     """Whether the paragraph introduced a list (ends with ':') that has not ended yet."""
     t = _MARK_RE.sub("", p.text).rstrip()
@@ -815,7 +825,8 @@ def _parse_body(ctx: _Ctx, units: list[_Unit], enact_has_comma: bool) -> None:
             mv = match_verb(body_text) or guess_verb(body_text, "operative")
             if mv is not None and mv.kind == "preambular" and not mv.known:
                 mv = None
-            p = Paragraph(num, mv.phrase if mv else None, body_text, [], markers, u.no)
+            verb = mv.phrase if mv else _inner_verb(body_text)
+            p = Paragraph(num, verb, body_text, [], markers, u.no)
             rec.operative.append(p)
             current = p
             numbered_seen = True
