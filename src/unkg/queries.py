@@ -282,9 +282,13 @@ def _format_graph(result: QueryResult, fmt: str) -> bytes:
 
 
 def run_local(store: Any, query: LibraryQuery, terms: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:
-    """Run a query on the embedded store, parameters substituted as terms (SEP-0007)."""
+    """Run a query on the embedded store with its parameters bound as terms.
+
+    Oxigraph's own substitution only binds projected variables, so parameters are bound by a
+    VALUES block of terms, as for remote endpoints (one mechanism, the same answers).
+    """
     try:
-        raw = store.query(query.text, substitutions=terms)
+        raw = store.query(inline_values(query.text, terms))
         return from_oxigraph(raw)
     except SyntaxError as exc:
         raise QueryError(f"{query.path}: invalid SPARQL: {exc}") from exc
