@@ -145,3 +145,8 @@ def test_normalise_is_idempotent(s: str) -> None:
     except ValueError:
         return
     assert normalise_symbol(c) == c
+
+
+def test_literal_resolution_symbols_are_citations() -> None:
+    found = [c.symbol for c in find_citations("see A/HRC/RES/31/1, A/RES/ES-10/19 and S/RES/2231 (2015).")]
+    assert found == ["A/HRC/RES/31/1", "A/RES/ES-10/19", "S/RES/2231(2015)"]

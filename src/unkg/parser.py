@@ -41,7 +41,7 @@ from .parser_layout import (
 )
 from .parser_refs import extract_agenda_inclusion, extract_conferences, extract_mandate
 from .record import Citation, Conference, Footnote, Meeting, Paragraph, Record, SubParagraph, Vote
-from .symbols import MONTH_RE, find_citations, find_symbols, normalise_symbol
+from .symbols import MONTH_RE, find_citations, find_symbols, is_resolution_symbol, normalise_symbol
 from .verbs import VerbMatch, guess_verb, match_verb
 
 __all__ = ["PARSER_VERSION", "parse_text", "parse_file"]
@@ -373,7 +373,7 @@ def _references(ctx: _Ctx) -> None:
             if where not in cit.where:
                 cit.where.append(where)
         for sym, s, e in find_symbols(text):
-            if re.match(r"[AES]/(?:HRC/)?(?:RES|DEC)/", sym) or re.match(r"S/RES/", sym):
+            if is_resolution_symbol(sym):
                 continue  # resolution symbols are citations
             if any(a <= s < b for a, b in cited_spans):
                 continue

@@ -20,6 +20,7 @@ __all__ = [
     "ordinal_to_int",
     "parse_date",
     "strip_part_letter",
+    "is_resolution_symbol",
     "DATE_RE",
 ]
 
@@ -279,6 +280,16 @@ _BODY_BEFORE = re.compile(
 )
 
 
+# Symbols of resolutions and decisions of the Assembly, Council, ECOSOC, HRC and the former CHR.
+RESOLUTION_SYMBOL = r"(?:A|S|E)(?:/HRC|/CN\.4)?/(?:RES|DEC)/"
+_RESOLUTION_SYMBOL_RE = re.compile(RESOLUTION_SYMBOL)
+
+
+def is_resolution_symbol(symbol: str) -> bool:
+    """Whether a symbol is that of a resolution or decision (a citation, not a document)."""
+    return isinstance(symbol, str) and _RESOLUTION_SYMBOL_RE.match(symbol) is not None
+
+
 def _make_symbol(who: str, kind: str, m: re.Match[str]) -> str | None:
     decision = kind.lower().startswith("decision")
     who = who.strip()
@@ -357,7 +368,7 @@ def find_citations(text: str) -> list[Citation]:
             pos = end + sep.end()
         del first
     # literal resolution symbols ("A/RES/70/1", "S/RES/2231 (2015)")
-    for m2 in re.finditer(r"\b([AS]/RES/[\w\-/]+(?:\s?\((?:\d{4}|[IVXL]+)\))?)", text):
+    for m2 in re.finditer(r"(?<![\w/])(" + RESOLUTION_SYMBOL + r"[\w\-/.]*(?:\s?\((?:\d{4}|(?:ES-|S-)?[IVXL]+)\))?)(?![\w/])(?<!\.)", text):
         try:
             sym = normalise_symbol(m2.group(1))
         except ValueError:
