@@ -28,7 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class UnkgCommandError(click.ClickException):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click reads it per instance
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
@@ -328,9 +328,9 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
             k, v = item.split("=", 1)
             values[k.strip()] = v
         terms = bind_params(q, values, IRIs(cfg.base_iri))
-        out_fmt = fmt or (formats.guess(output, ("results",)).name if formats.guess(output, ("results",))
-                          else ("ttl" if q.form in ("CONSTRUCT", "DESCRIBE") else
-                                ("table" if sys.stdout.isatty() or output is None else "csv")))
+        guessed = formats.guess(output, ("results", "rdf"))
+        default = "ttl" if q.form in ("CONSTRUCT", "DESCRIBE") else "table"
+        out_fmt = fmt or (guessed.name if guessed else default)
         out_fmt = _result_format_name(out_fmt)
         if endpoint:
             from .remote import query_endpoint

@@ -207,8 +207,8 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
     if use_pool:
         args = [(s, base_iri, input_format, strict) for s, _ in pending]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for prepared in pool.map(_prepare_worker, args, chunksize=8):
-                if not finish(prepared):
+            for done in pool.map(_prepare_worker, args, chunksize=8):
+                if not finish(done):
                     pool.shutdown(cancel_futures=True)
                     return report
     else:

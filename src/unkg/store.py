@@ -154,11 +154,10 @@ class EmbeddedStore:
         lines.sort()
         return lines
 
-    def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-              union_default_graph: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
-        return self._store.query(sparql, use_default_graph_as_union=union_default_graph,
-                                 substitutions=subs or None)
+    def query(self, sparql: str, union_default_graph: bool = True
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL; by default the default graph is the union of all named graphs."""
+        return self._store.query(sparql, use_default_graph_as_union=union_default_graph)
 
 
 def _line_of(exc: BaseException) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import rdflib
 from rdflib.namespace import RDF, SH
@@ -14,6 +14,9 @@ from . import formats
 from .errors import InputError
 from .iris import IRIs
 from .store import EmbeddedStore
+
+if TYPE_CHECKING:
+    from .mapper import Provenance
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _RANK = {"Violation": 3, "Warning": 2, "Info": 1}
@@ -255,7 +258,7 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
     return report
 
 
-def _provenance_of(source: str, record: object) -> object:
+def _provenance_of(source: str, record: object) -> "Provenance":
     """Provenance for a text validated without a store (as `unkg load` would record it)."""
     from .loader import _now, checksum_of
     from .mapper import Provenance

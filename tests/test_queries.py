@@ -1,0 +1,193 @@
+"""Every library query runs on the loaded corpus, and its answer agrees with the parsed records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from unkg.iris import IRIs
+from unkg.mapper import document_class
+from unkg.vocab import UNKG
+from unkg.loader import load_paths
+from unkg.parser import parse_file
+from unkg.queries import (QueryResult, bind_params, find_query, inline_values, library,
+                          parse_query_file, run_local)
+from unkg.record import Record
+from unkg.store import EmbeddedStore
+
+TEXTS = Path(__file__).parent / "data" / "corpus" / "texts"
+BASE = "https://w3id.org/unkg/"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+    st = EmbeddedStore(tmp_path_factory.mktemp("q") / "store")
+    report = load_paths(st, [TEXTS], base_iri=BASE)
+    assert not report.failed
+    return st
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, Record]:
+    out = {}
+    for path in sorted(TEXTS.iterdir()):
+        r = parse_file(path)
+        assert r.symbol
+        out[r.symbol] = r
+    return out
+
+
+def ask(store: EmbeddedStore, name: str, **params: str) -> QueryResult:
+    q = find_query(name)
+    return run_local(store, q, bind_params(q, params, IRIs(BASE)))
+
+
+def column(result: QueryResult, var: str) -> list[str]:
+    return [str(row[var].value) for row in result.rows if row.get(var) is not None]
+
+
+def test_library_has_documented_queries() -> None:
+    queries = library()
+    assert len(queries) >= 15
+    for q in queries.values():
+        assert q.title and q.description and q.example, q.name
+        for p in q.params:
+            assert p.default is not None and p.description, (q.name, p.name)
+
+
+def test_every_query_runs_with_its_defaults(store: EmbeddedStore) -> None:
+    for q in library().values():
+        result = run_local(store, q, bind_params(q, {}, IRIs(BASE)))
+        assert result.form in ("SELECT", "GRAPH"), q.name
+
+
+def test_cited_by_resolution(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    got = set(column(ask(store, "cited-by-resolution", resolution="A/RES/61/54"), "symbol"))
+    seed = records["A/RES/61/54"]
+    assert got == {c.symbol for c in seed.cites} | set(seed.documents)
+
+
+def test_citing_resolution(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    target = Counter(c.symbol for r in records.values() for c in r.cites).most_common(1)[0][0]
+    got = set(column(ask(store, "citing-resolution", document=target), "symbol"))
+    assert got == {s for s, r in records.items() if target in {c.symbol for c in r.cites}}
+    assert len(got) > 1
+
+
+def test_citation_chain_is_the_transitive_closure(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    start = max(records, key=lambda s: len(records[s].cites))
+    seen: set[str] = set()
+    frontier = [start]
+    while frontier:
+        current = frontier.pop()
+        refs = [c.symbol for c in records[current].cites] + records[current].documents \
+            if current in records else []
+        for symbol in refs:
+            if document_class(symbol) == UNKG.Resolution and symbol not in seen:
+                seen.add(symbol)
+                frontier.append(symbol)
+    got = set(column(ask(store, "citation-chain", resolution=start), "symbol"))
+    assert got == seen
+
+
+def test_resolutions_per_session(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    expected = Counter((r.session, r.committee or "plenary") for r in records.values() if r.session)
+    got = {(row["session"].value, row["committee"].value): int(row["resolutions"].value)
+           for row in ask(store, "resolutions-per-session").rows}
+    assert got == dict(expected)
+
+
+def test_dangling_references(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    loaded = set(records)
+    cited = {c.symbol for r in records.values() for c in r.cites} | {d for r in records.values() for d in r.documents}
+    got = set(column(ask(store, "dangling-references"), "symbol"))
+    assert got == cited - loaded
+
+
+def test_mandates_due(store: EmbeddedStore) -> None:
+    result = ask(store, "mandates-due", session="65")
+    assert ("A/RES/61/54", "4") in {(r["symbol"].value, r["paragraph"].value) for r in result.rows}
+
+
+def test_citations_by_kind(store: EmbeddedStore) -> None:
+    rows = {(r["kind"].value, r["symbol"].value) for r in ask(store, "citations-by-kind",
+                                                              resolution="A/RES/61/54").rows}
+    assert ("recalls", "A/RES/53/70") in rows
+    assert ("takes-note-of", "A/60/202") in rows
+
+
+def test_footnote_only_citations(store: EmbeddedStore) -> None:
+    got = set(column(ask(store, "footnote-only-citations", resolution="A/RES/61/54"), "symbol"))
+    assert {"A/51/261", "A/60/202", "A/55/140/Corr.1"} <= got
+    assert "A/RES/53/70" not in got
+
+
+def test_agenda_inclusions(store: EmbeddedStore) -> None:
+    rows = ask(store, "agenda-inclusions", session="62").rows
+    assert ("A/RES/61/54", "5") in {(r["symbol"].value, r["paragraph"].value) for r in rows}
+
+
+def test_series_lineage(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    title = records["A/RES/74/41"].title
+    expected = {s for s, r in records.items() if (r.title or "").lower() == (title or "").lower()}
+    got = set(column(ask(store, "series-lineage", resolution="A/RES/74/41"), "symbol"))
+    assert got == expected and len(got) >= 2
+
+
+def test_conferences_referenced_meet_in_one_series(store: EmbeddedStore) -> None:
+    rows = ask(store, "conferences-referenced").rows
+    wsis = [r for r in rows if "information society" in str(r["series"].value).lower()]
+    assert {str(r["start"].value) for r in wsis} >= {"2003-12-10", "2005-11-16"}
+
+
+def test_resolutions_by_route(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    rows = ask(store, "resolutions-by-route").rows
+    total = sum(int(r["resolutions"].value) for r in rows)
+    assert total == sum(1 for r in records.values() if r.session)
+    committee = sum(int(r["resolutions"].value) for r in rows if r["route"].value == "on a committee report")
+    assert committee == sum(1 for r in records.values() if r.session and r.committee)
+
+
+def test_shared_reports(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    counts = Counter(d for r in records.values()
+                     for d in set(r.documents) | {c.symbol for c in r.cites})
+    expected = {d for d, n in counts.items()
+                if n > 1 and document_class(d) not in (UNKG.Resolution, UNKG.Decision)}
+    got = set(column(ask(store, "shared-reports"), "symbol"))
+    assert got == expected
+
+
+def test_resolution_overview_is_a_graph(store: EmbeddedStore) -> None:
+    result = ask(store, "resolution-overview", resolution="A/RES/61/54")
+    assert result.form == "GRAPH"
+    assert any("Developments in the field" in str(t.object.value) for t in result.triples)
+
+
+def test_resolutions_in_session(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    got = column(ask(store, "resolutions-in-session", session="80"), "symbol")
+    assert set(got) == {s for s, r in records.items() if r.session == "80"}
+
+
+def test_mandates_by_addressee(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    rows = ask(store, "mandates-by-addressee").rows
+    assert sum(int(r["mandates"].value) for r in rows) == sum(len(r.mandates) for r in records.values())
+
+
+def test_parameter_values_cannot_change_the_query(store: EmbeddedStore) -> None:
+    q = find_query("cited-by-resolution")
+    hostile = 'A/RES/61/54> } } ; DROP ALL ; SELECT * { ?s ?p "'
+    terms = bind_params(q, {"resolution": hostile}, IRIs(BASE))
+    text = inline_values(q.text, terms)
+    assert "DROP ALL" not in text.replace("%20DROP%20ALL", "")
+    assert run_local(store, q, terms).rows == []
+
+
+def test_header_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "x.rq"
+    path.write_text("# title: T\n# description: D\n# param: n (integer) = 3 -- how many\n"
+                    "# example: unkg query x\nSELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    q = parse_query_file(path)
+    assert (q.title, q.description, q.params[0].name, q.params[0].type, q.params[0].default) == \
+        ("T", "D", "n", "integer", "3")
