@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml
 
 demo: $(VENV)/.installed
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(UNKG) --store $(DSTORE) load examples/
+	$(UNKG) --store $(DSTORE) load examples/texts/
 	$(UNKG) --store $(DSTORE) validate --format json -o $(DEMO)/validation.json
 	$(UNKG) --store $(DSTORE) query resolutions-per-session
 	$(UNKG) --store $(DSTORE) query cited-by-resolution --param symbol=A/RES/61/54
