@@ -27,7 +27,7 @@ demo: $(VENV)/.installed
 	$(UNKG) --store $(DSTORE) load examples/texts/
 	$(UNKG) --store $(DSTORE) validate --format json -o $(DEMO)/validation.json
 	$(UNKG) --store $(DSTORE) query resolutions-per-session
-	$(UNKG) --store $(DSTORE) query cited-by-resolution --param symbol=A/RES/61/54
+	$(UNKG) --store $(DSTORE) query cited-by-resolution --param resolution=A/RES/61/54
 	$(UNKG) --store $(DSTORE) export -o $(DEMO)/unkg.ttl
 	$(UNKG) --store $(DSTORE) export -o $(DEMO)/unkg.jsonld
 	$(UNKG) --store $(DSTORE) info
