@@ -59,7 +59,9 @@ class OxigraphServer:
         with open(self._log, "ab") as log:
             self.proc = subprocess.Popen(
                 [self.executable, "serve", "--location", str(self.location),
-                 "--bind", f"127.0.0.1:{self.port}"],
+                 "--bind", f"127.0.0.1:{self.port}",
+                 # unkg's queries read the union of the named graphs as default graph
+                 "--union-default-graph"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:

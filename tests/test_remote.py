@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import http.client
 import socket
 import threading
@@ -448,3 +449,32 @@ def test_default_graph_store() -> None:
     assert graph_url("http://h/store", "https://x/g?a=1#f") == "http://h/store?graph=https%3A%2F%2Fx%2Fg%3Fa%3D1%23f"
     assert set(ENDPOINT_URLS) == {"oxigraph", "fuseki", "graphdb", "virtuoso", "qlever"}
     assert all({"query", "update", "graph_store"} <= set(v) for v in ENDPOINT_URLS.values())
+
+
+def test_cli_push_then_remote_query_matches_local(oxigraph_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`unkg push` sends the loaded corpus; every library query answers the same remotely."""
+    from click.testing import CliRunner
+
+    from unkg.cli import cli as unkg_cli
+
+    texts = Path(__file__).parent / "data" / "corpus" / "texts"
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    sample = [str(p) for p in sorted(texts.iterdir())[:25]]
+    assert runner.invoke(unkg_cli, ["--store", store, "load", *sample]).exit_code == 0
+    oxigraph_server.clear()
+    for _ in range(2):  # pushing twice changes nothing
+        pushed = runner.invoke(unkg_cli, ["--store", store, "push", "--graph-store", oxigraph_server.store_url])
+        assert pushed.exit_code == 0, pushed.output
+        assert "pushed 25 graphs" in pushed.stderr
+    from unkg.queries import library
+
+    for name, q in library().items():
+        args = ["--store", store, "query", name, "--format", "json"]
+        if q.form != "SELECT":
+            continue
+        local = runner.invoke(unkg_cli, args)
+        remote = runner.invoke(unkg_cli, args + ["--endpoint", oxigraph_server.query_url])
+        assert local.exit_code == 0 and remote.exit_code == 0, (name, local.output, remote.output)
+        as_set = lambda out: {json.dumps(b, sort_keys=True) for b in json.loads(out)["results"]["bindings"]}  # noqa: E731
+        assert as_set(local.stdout) == as_set(remote.stdout), name
