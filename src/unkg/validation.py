@@ -58,6 +58,28 @@ def _short(node: rdflib.term.Node | None) -> str | None:
     return str(node)
 
 
+def _path_text(g: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    """A SHACL property path as text: an IRI, or ^IRI for an inverse path."""
+    if path is None:
+        return None
+    if isinstance(path, rdflib.BNode):
+        inverse = g.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{inverse}"
+        return "(complex path)"
+    return str(path)
+
+
+def _shape_text(g: rdflib.Graph, shape: rdflib.term.Node | None) -> str | None:
+    """The shape's IRI; for a blank property shape, the IRI of the node shape that holds it."""
+    if isinstance(shape, rdflib.BNode):
+        parent = g.value(None, SH.property, shape)
+        if parent is not None and not isinstance(parent, rdflib.BNode):
+            return str(parent)
+        return None
+    return _short(shape)
+
+
 def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
     """Validate with pySHACL (no inference; SHACL-AF off)."""
     import pyshacl
@@ -73,10 +95,10 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
         results.append(ValidationResult(
             severity=severity,
             focus=str(report_graph.value(res, SH.focusNode)),
-            path=_short(report_graph.value(res, SH.resultPath)),
+            path=_path_text(report_graph, report_graph.value(res, SH.resultPath)),
             value=_short(report_graph.value(res, SH.value)),
             message=str(report_graph.value(res, SH.resultMessage) or ""),
-            shape=_short(report_graph.value(res, SH.sourceShape)),
+            shape=_shape_text(report_graph, report_graph.value(res, SH.sourceShape)),
             constraint=_short(report_graph.value(res, SH.sourceConstraintComponent)),
         ))
     results.sort(key=lambda r: (-_RANK[r.severity], r.focus, r.path or "", r.message, r.value or ""))
