@@ -103,3 +103,23 @@ def test_report_formats(broken: Path) -> None:
     jsonld = rdflib.Graph().parse(data=invoke("validate", str(broken), "--format", "jsonld").stdout,
                                   format="json-ld")
     assert len(jsonld) == len(turtle)
+
+
+GAP = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
+<https://w3id.org/unkg/graph/A/RES/99/2> unkg:describes <https://w3id.org/unkg/doc/A/RES/99/2> .
+<https://w3id.org/unkg/doc/A/RES/99/2> unkg:hasParagraph <https://w3id.org/unkg/doc/A/RES/99/2/op/1>,
+    <https://w3id.org/unkg/doc/A/RES/99/2/op/3> .
+<https://w3id.org/unkg/doc/A/RES/99/2/op/1> a unkg:OperativeParagraph ; unkg:number 1 .
+<https://w3id.org/unkg/doc/A/RES/99/2/op/3> a unkg:OperativeParagraph ; unkg:number 3 .
+"""
+
+
+def test_sparql_constraints_run_on_oxigraph(tmp_path: Path) -> None:
+    """The numbering-gap constraint (sh:sparql) is evaluated by unkg's one-query engine."""
+    path = tmp_path / "gap.ttl"
+    path.write_text(GAP)
+    report = json.loads(invoke("validate", str(path), "--format", "json").stdout)
+    gaps = [r for r in report["results"] if "not preceded by paragraph 2" in r["message"]]
+    assert len(gaps) == 1
+    assert gaps[0]["focus"] == "https://w3id.org/unkg/doc/A/RES/99/2"
+    assert gaps[0]["severity"] == "Warning"

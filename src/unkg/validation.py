@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -144,7 +145,7 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
         if not targets:
             continue
         text = str(select).replace("$this", "?this")
-        m = __import__("re").search(r"(?is)\bWHERE\s*\{", text)
+        m = re.search(r"(?is)\bWHERE\s*\{", text)
         if not m:
             continue
         target_block = " UNION ".join("{ " + t + " }" for t in targets)
@@ -159,8 +160,6 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
 
 def run_sparql_checks(store: object, checks: list[SparqlCheck]) -> list[ValidationResult]:
     """Evaluate SPARQL constraints over a pyoxigraph store (union of graphs as default graph)."""
-    import re
-
     import pyoxigraph as ox
 
     results: list[ValidationResult] = []
