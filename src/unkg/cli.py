@@ -90,7 +90,7 @@ def _run(ctx: click.Context, fn: Callable[[], Any]) -> Any:
         return fn()
     except click.ClickException:
         raise
-    except (UnkgError, Exception) as exc:  # noqa: B902 - every error gets a message and a code
+    except Exception as exc:  # every error gets a message and an exit code
         fail(exc, _verbose(ctx))
 
 
@@ -150,23 +150,15 @@ def record_rdf(record: Any, fmt: formats.Format, base_iri: str) -> bytes:
     """One record as canonical RDF (the same text as the store would export for its graph)."""
     import pyoxigraph as ox
 
-    from .export import compact_jsonld, turtle_of
+    from .export import serialize_triples
     from .iris import IRIs
-    from .mapper import record_to_graph
+    from .mapper import record_triples
     from .store import ntriples_of
 
-    graph = record_to_graph(record, IRIs(base_iri))
-    nt = ntriples_of(graph)
-    triples = sorted({(str(q.subject), str(q.predicate), str(q.object))
-                      for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)})
-    if fmt.name == "nt":
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
-    if fmt.name == "ttl":
-        return turtle_of(triples).encode()
-    if fmt.name == "jsonld":
-        return (json.dumps(compact_jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
-                + "\n").encode()
-    raise FormatError(f"parse cannot write {fmt.name}; use json, ttl, nt or jsonld")
+    nt = ntriples_of(record_triples(record, IRIs(base_iri)))
+    triples = {(str(q.subject), str(q.predicate), str(q.object))
+               for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)}
+    return serialize_triples(triples, fmt.name)
 
 
 # ---- load ------------------------------------------------------------------------------------

@@ -88,15 +88,24 @@ def _sorted_triples(triples: set[tuple[str, str, str]]) -> list[tuple[str, str, 
     return sorted(triples, key=lambda t: (t[0], t[1] != rdf_type, t[1], t[2]))
 
 
+def serialize_triples(triples: set[tuple[str, str, str]], fmt_name: str) -> bytes:
+    """Triples (terms in N-Triples syntax) as canonical nt, ttl or compacted JSON-LD."""
+    if fmt_name == "nt":
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)).encode()
+    if fmt_name == "ttl":
+        return turtle_of(_sorted_triples(triples)).encode()
+    if fmt_name == "jsonld":
+        g = rdflib.Graph()
+        g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)), format="nt")
+        return (json.dumps(compact_jsonld(g), indent=2, sort_keys=True, ensure_ascii=False)
+                + "\n").encode()
+    raise FormatError(f"cannot write a graph as {fmt_name}; use ttl, nt or jsonld")
+
+
 def serialize_store(store: EmbeddedStore, fmt: Format, graph: str | None = None) -> bytes:
     """The store (or one named graph) in a registered RDF format, canonically ordered."""
     if fmt.name == "nq":
         return "".join(line + "\n" for line in store.nquads_lines(graph)).encode()
-    if fmt.name == "nt":
-        lines = sorted(f"{s} {p} {o} ." for s, p, o in store.triples(graph))
-        return "".join(line + "\n" for line in lines).encode()
-    if fmt.name == "ttl":
-        return turtle_of(_sorted_triples(store.triples(graph))).encode()
     if fmt.name == "trig":
         parts = [turtle_of([], with_prefixes=True).rstrip("\n")]
         graphs = [graph] if graph else store.named_graphs()
@@ -107,8 +116,8 @@ def serialize_store(store: EmbeddedStore, fmt: Format, graph: str | None = None)
             triples = _sorted_triples(store.triples(g))
             parts.append(turtle_of(triples, graph_block=f"<{g}>", with_prefixes=False).rstrip("\n"))
         return ("\n\n".join(parts) + "\n").encode()
-    if fmt.name == "jsonld":
-        return jsonld_of_store(store, graph).encode()
+    if fmt.name in ("nt", "ttl", "jsonld"):
+        return serialize_triples(store.triples(graph), fmt.name)
     raise FormatError(f"cannot export as {fmt.name}; use ttl, nt, nq, trig or jsonld")
 
 
@@ -121,10 +130,3 @@ def compact_jsonld(graph: rdflib.Graph) -> dict[str, Any]:
     nodes = [{k: v for k, v in n.items() if k != "@context"} for n in nodes]
     nodes.sort(key=lambda n: str(n.get("@id", "")))
     return {"@context": context["@context"], "@graph": nodes}
-
-
-def jsonld_of_store(store: EmbeddedStore, graph: str | None = None) -> str:
-    g = rdflib.Graph()
-    lines = sorted(f"{s} {p} {o} ." for s, p, o in store.triples(graph))
-    g.parse(data="\n".join(lines), format="nt")
-    return json.dumps(compact_jsonld(g), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -81,7 +81,7 @@ def checksum_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -98,7 +98,7 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
         raise InputError("no document symbol found; cannot name its graph", path=source)
     checksum = checksum_of(data)
     provenance = Provenance(source_file=Path(source).name if source != "-" else "<stdin>",
-                            checksum=checksum, parser_version=PARSER_VERSION, loaded_at=_now())
+                            checksum=checksum, parser_version=PARSER_VERSION, loaded_at=now_iso())
     triples = list(record_triples(record, iris, provenance))
     nt = ntriples_of(triples)
     warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
@@ -106,15 +106,12 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
                      len(set(triples)), warnings)
 
 
-def _prepare_worker(args: tuple[str, str, str | None, bool]) -> _Prepared | LoadOutcome:
-    source, base_iri, input_format, strict = args
+def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared | LoadOutcome:
+    source, data, base_iri, input_format, strict = args
     try:
-        data = Path(source).read_bytes()
         return prepare_text(source, data, base_iri, input_format, strict)
     except UnkgError as exc:
         return LoadOutcome(source, "failed", error=str(exc))
-    except OSError as exc:
-        return LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc.strerror or exc}")
 
 
 def rdf_graph_name(iris: IRIs, source: str) -> str:
@@ -172,56 +169,39 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
     def finish(prepared: _Prepared | LoadOutcome) -> bool:
         if isinstance(prepared, LoadOutcome):
             return record(prepared)
-        previous = known.get(prepared.checksum)
-        graph = next(iter(prepared.graphs))
-        if previous and previous[0] == graph and previous[1]["parser_version"] == PARSER_VERSION:
-            return record(LoadOutcome(prepared.source, "unchanged", graph, prepared.symbol, 0,
-                                      warnings=prepared.warnings))
         try:
             store.replace_graphs(prepared.graphs)
         except UnkgError as exc:
             return record(LoadOutcome(prepared.source, "failed", error=str(exc)))
-        known[prepared.checksum] = (graph, {"parser_version": PARSER_VERSION})
+        graph = next(iter(prepared.graphs))
         return record(LoadOutcome(prepared.source, "loaded", graph, prepared.symbol,
                                   prepared.triples, warnings=prepared.warnings))
 
-    # unchanged files are recognised by checksum before any parsing
-    pending: list[tuple[str, bytes | None]] = []
+    # a text whose checksum the store already holds (same parser version) is not parsed again
+    pending: list[tuple[str, bytes, str, str | None, bool]] = []
     for source, data in text_jobs:
-        if source != "-":
-            try:
-                raw = Path(source).read_bytes()
-            except OSError as exc:
-                if not record(LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc}")):
-                    return report
-                continue
-            prev = known.get(checksum_of(raw))
-            if prev and prev[1]["parser_version"] == PARSER_VERSION:
-                if not record(LoadOutcome(source, "unchanged", prev[0], None, 0)):
-                    return report
-                continue
-        pending.append((source, data))
+        try:
+            raw = data if data is not None else Path(source).read_bytes()
+        except OSError as exc:
+            if not record(LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc}")):
+                return report
+            continue
+        prev = known.get(checksum_of(raw))
+        if prev and prev[1]["parser_version"] == PARSER_VERSION:
+            if not record(LoadOutcome(source, "unchanged", prev[0], None, 0)):
+                return report
+            continue
+        pending.append((source, raw, base_iri, input_format, strict))
 
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    use_pool = workers > 1 and len(pending) >= 16 and not any(s == "-" for s, _ in pending)
-    if use_pool:
-        args = [(s, base_iri, input_format, strict) for s, _ in pending]
+    if workers > 1 and len(pending) >= 16:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(_prepare_worker, args, chunksize=8):
+            for done in pool.map(_prepare_worker, pending, chunksize=8):
                 if not finish(done):
                     pool.shutdown(cancel_futures=True)
                     return report
     else:
-        for source, data in pending:
-            if source == "-":
-                try:
-                    assert data is not None
-                    prepared: _Prepared | LoadOutcome = prepare_text(source, data, base_iri,
-                                                                     input_format, strict)
-                except UnkgError as exc:
-                    prepared = LoadOutcome(source, "failed", error=str(exc))
-            else:
-                prepared = _prepare_worker((source, base_iri, input_format, strict))
-            if not finish(prepared):
+        for job in pending:
+            if not finish(_prepare_worker(job)):
                 return report
     return report

@@ -19,6 +19,28 @@ _PARAM = re.compile(r"^(\w+)\s*(?:\((\w+)\))?\s*(?:=\s*(\S+))?\s*(?:[-—]+\s*(.
 PARAM_TYPES = ("doc", "session", "iri", "string", "integer", "date")
 
 
+_WS = r"(?:\s+|#[^\n]*)*"  # whitespace and comments
+_PROLOGUE_ITEM = re.compile(rf"{_WS}(?:BASE{_WS}<[^<>\s]*>|PREFIX{_WS}[^\s:#]*:{_WS}<[^<>\s]*>)", re.I)
+_FORM = re.compile(rf"{_WS}(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE"
+                   rf"|ADD|WITH)\b", re.I)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (or an update keyword): the first keyword after the prologue.
+
+    SPARQLWrapper's own detection searches the whole text without word boundaries, so a variable
+    such as `?loaded` or a comment mentioning "ask" makes a SELECT look like an update.
+    """
+    pos = 0
+    while (m := _PROLOGUE_ITEM.match(sparql, pos)) is not None:
+        pos = m.end()
+    m = _FORM.match(sparql, pos)
+    if m is None:
+        raise QueryError("cannot tell the query form: expected SELECT, ASK, CONSTRUCT or DESCRIBE "
+                         "after the PREFIX/BASE declarations")
+    return m.group(1).upper()
+
+
 @dataclass
 class Param:
     name: str
@@ -39,10 +61,12 @@ class LibraryQuery:
 
     @property
     def form(self) -> str:
-        body = re.sub(r"(?m)^\s*#.*$", "", self.text)
-        body = re.sub(r"(?is)\b(PREFIX|BASE)\b[^\n]*\n", "", body)
-        m = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
-        return m.group(1).upper() if m else "SELECT"
+        """SELECT, ASK, CONSTRUCT or DESCRIBE; SELECT when the text is not a query (the engine
+        then reports its syntax error)."""
+        try:
+            return query_form(self.text)
+        except QueryError:
+            return "SELECT"
 
 
 def parse_query_file(path: Path, text: str | None = None) -> LibraryQuery:
@@ -261,24 +285,14 @@ def _table(result: QueryResult, compact: Callable[[str], str] | None) -> str:
 
 
 def _format_graph(result: QueryResult, fmt: str) -> bytes:
-    from .export import turtle_of
+    from .export import serialize_triples
 
-    triples = sorted({(str(t.subject), str(t.predicate), str(t.object)) for t in result.triples})
-    if fmt in ("nt", "table"):
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
-    if fmt == "ttl":
-        return turtle_of(triples).encode()
-    if fmt == "jsonld":
-        import json
-
-        import rdflib
-
-        from .export import compact_jsonld
-
-        g = rdflib.Graph()
-        g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
-        return (json.dumps(compact_jsonld(g), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-    raise FormatError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt}; use ttl, nt or jsonld")
+    triples = {(str(t.subject), str(t.predicate), str(t.object)) for t in result.triples}
+    try:
+        return serialize_triples(triples, "nt" if fmt == "table" else fmt)
+    except FormatError:
+        raise FormatError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt}; "
+                          "use ttl, nt or jsonld") from None
 
 
 def run_local(store: Any, query: LibraryQuery, terms: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:

@@ -27,7 +27,7 @@ from typing import Callable, TypeVar
 import pyoxigraph as ox
 
 from .errors import QueryError, RemoteError, StoreError
-from .queries import QueryResult, from_oxigraph
+from .queries import QueryResult, from_oxigraph, query_form
 from .store import EmbeddedStore
 
 T = TypeVar("T")
@@ -193,28 +193,6 @@ def _unreachable(endpoint: str, exc: BaseException) -> RemoteError:
 
 
 # ---- queries ------------------------------------------------------------------------------------
-
-_WS = r"(?:\s+|#[^\n]*)*"  # whitespace and comments
-_PROLOGUE_ITEM = re.compile(rf"{_WS}(?:BASE{_WS}<[^<>\s]*>|PREFIX{_WS}[^\s:#]*:{_WS}<[^<>\s]*>)", re.I)
-_FORM = re.compile(rf"{_WS}(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE"
-                   rf"|ADD|WITH)\b", re.I)
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE (or an update keyword): the first keyword after the prologue.
-
-    SPARQLWrapper's own detection searches the whole text without word boundaries, so a variable
-    such as `?loaded` or a comment mentioning "ask" makes a SELECT look like an update.
-    """
-    pos = 0
-    while (m := _PROLOGUE_ITEM.match(sparql, pos)) is not None:
-        pos = m.end()
-    m = _FORM.match(sparql, pos)
-    if m is None:
-        raise QueryError("cannot tell the query form: expected SELECT, ASK, CONSTRUCT or DESCRIBE "
-                         "after the PREFIX/BASE declarations")
-    return m.group(1).upper()
-
 
 @dataclass
 class _Answer:

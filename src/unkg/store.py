@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
+from rdflib import Literal
 
 from .errors import InputError, StoreError, StoreLockedError
 from .vocab import UNKG
@@ -174,8 +175,6 @@ def ntriples_of(triples: Iterable[tuple[object, object, object]]) -> str:
 
 
 def _nt_object(o: object) -> str:
-    from rdflib import Literal
-
     if isinstance(o, Literal):
         # rdflib's n3() may use long-quote or shorthand forms that are Turtle, not N-Triples
         lexical = str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")

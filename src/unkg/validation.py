@@ -281,11 +281,11 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
 
 def _provenance_of(source: str, record: object) -> "Provenance":
     """Provenance for a text validated without a store (as `unkg load` would record it)."""
-    from .loader import _now, checksum_of
+    from .loader import now_iso, checksum_of
     from .mapper import Provenance
     from .parser import PARSER_VERSION
 
-    return Provenance(Path(source).name, checksum_of(Path(source).read_bytes()), PARSER_VERSION, _now())
+    return Provenance(Path(source).name, checksum_of(Path(source).read_bytes()), PARSER_VERSION, now_iso())
 
 
 def render_text(report: ValidationReport) -> str:
