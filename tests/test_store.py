@@ -88,3 +88,31 @@ def test_turtle_export_is_canonical(tmp_path: Path) -> None:
         for name in ("ttl", "nt", "nq", "trig", "jsonld"):
             fmt = formats.lookup(name, ("rdf",))
             assert serialize_store(a, fmt) == serialize_store(b, fmt), name
+
+
+G3 = "https://w3id.org/unkg/graph/A/RES/1/3"
+NT3 = '<https://w3id.org/unkg/doc/A/RES/1/3> <http://purl.org/dc/terms/title> "Three" .'
+
+
+def test_write_documents_batch_equals_one_by_one(tmp_path: Path) -> None:
+    """A batch gives the store the same quads as one replace_graphs per document, in order:
+    an existing graph is replaced, and a graph named twice in the batch keeps its last text."""
+    docs = [{G1: NT1}, {G2: NT2}, {G1: NT1.replace("One", "Uno")}, {G3: NT3}]
+    with EmbeddedStore(tmp_path / "one") as a, EmbeddedStore(tmp_path / "batch") as b:
+        a.replace_graphs({G3: NT3.replace("Three", "Old")})
+        b.replace_graphs({G3: NT3.replace("Three", "Old")})
+        for d in docs:
+            a.replace_graphs(d)
+        assert b.write_documents(docs) == [None] * 4
+        assert export_all(b) == export_all(a)
+        assert b'"Uno"@en' in export_all(b) and b'"Old"' not in export_all(b)
+
+
+def test_write_documents_a_bad_document_fails_alone(tmp_path: Path) -> None:
+    bad = '<https://w3id.org/unkg/doc/A/RES/1/2> <http://purl.org/dc/terms/title> "broken .'
+    with EmbeddedStore(tmp_path / "s") as st:
+        errors = st.write_documents([{G1: NT1}, {G2: bad}, {G3: NT3}])
+        assert errors[0] is None and errors[2] is None
+        assert isinstance(errors[1], StoreError)
+        assert st.named_graphs() == [G1, G3]
+        assert st.count(G2) == 0

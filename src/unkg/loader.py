@@ -122,8 +122,12 @@ def rdf_graph_name(iris: IRIs, source: str) -> str:
 def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: str,
                input_format: str | None = None, strict: bool = False, fail_fast: bool = False,
                stdin: bytes | None = None, jobs: int | None = None,
-               progress: Callable[[LoadOutcome], None] | None = None) -> LoadReport:
-    """Load every path; each document is one atomic replacement of its named graph."""
+               progress: Callable[[LoadOutcome], None] | None = None,
+               batch_size: int = 64) -> LoadReport:
+    """Load every path; each document is one atomic replacement of its named graph.
+
+    Parsed documents reach the store `batch_size` at a time (one transaction for new graphs).
+    """
     iris = IRIs(base_iri)
     report = LoadReport()
     sources = collect_inputs(paths)
@@ -166,16 +170,32 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
             continue
         text_jobs.append((source, stdin if source == "-" else None))
 
+    batch: list[_Prepared] = []
+
+    def flush() -> bool:
+        """Write the prepared documents in one go, then report each."""
+        if not batch:
+            return True
+        errors = store.write_documents([p.graphs for p in batch])
+        ok = True
+        for prepared, err in zip(batch, errors):
+            if not ok:
+                break
+            if err is not None:
+                ok = record(LoadOutcome(prepared.source, "failed", error=str(err)))
+            else:
+                ok = record(LoadOutcome(prepared.source, "loaded", next(iter(prepared.graphs)),
+                                        prepared.symbol, prepared.triples, warnings=prepared.warnings))
+        batch.clear()
+        return ok
+
     def finish(prepared: _Prepared | LoadOutcome) -> bool:
         if isinstance(prepared, LoadOutcome):
-            return record(prepared)
-        try:
-            store.replace_graphs(prepared.graphs)
-        except UnkgError as exc:
-            return record(LoadOutcome(prepared.source, "failed", error=str(exc)))
-        graph = next(iter(prepared.graphs))
-        return record(LoadOutcome(prepared.source, "loaded", graph, prepared.symbol,
-                                  prepared.triples, warnings=prepared.warnings))
+            return flush() and record(prepared)
+        batch.append(prepared)
+        if len(batch) >= batch_size:
+            return flush()
+        return True
 
     # a text whose checksum the store already holds (same parser version) is not parsed again
     pending: list[tuple[str, bytes, str, str | None, bool]] = []
@@ -204,4 +224,5 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
         for job in pending:
             if not finish(_prepare_worker(job)):
                 return report
+    flush()
     return report

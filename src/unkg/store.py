@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Literal
 
-from .errors import InputError, StoreError, StoreLockedError
+from .errors import InputError, StoreError, StoreLockedError, UnkgError
 from .vocab import UNKG
 
 
@@ -79,6 +79,54 @@ class EmbeddedStore:
             raise StoreError(f"internal error: generated data was rejected by the store: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
+
+    def write_documents(self, docs: list[dict[str, str]]) -> list[UnkgError | None]:
+        """Write several documents (each: graph IRI -> N-Triples) and say which failed.
+
+        Documents whose graphs are all new reach the store together, as N-Quads in one
+        transaction (`Store.load`): far fewer, larger writes than one SPARQL update each. A
+        document that replaces an existing graph goes through `replace_graphs`. If the batch is
+        rejected, each of its documents is written on its own, so one bad document fails alone.
+        Either way each document is all or nothing.
+        """
+        errors: list[UnkgError | None] = [None] * len(docs)
+        fresh: list[int] = []
+        seen: set[str] = set()
+
+        def commit_fresh() -> None:
+            # N-Triples lines end in " .\n" (a newline inside a term is always escaped), so
+            # naming the graph is one replace per document
+            nquads = "".join(
+                (nt if nt.endswith("\n") else nt + "\n").replace(" .\n", f" {ox.NamedNode(g)} .\n")
+                for i in fresh for g, nt in docs[i].items() if nt.strip())
+            try:
+                if nquads:
+                    self._store.load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+            except SyntaxError:
+                for i in fresh:
+                    errors[i] = self._try_replace(docs[i])
+            except OSError as exc:
+                for i in fresh:
+                    errors[i] = StoreError(f"cannot write to store {self.path}: {exc}")
+            fresh.clear()
+            seen.clear()
+
+        for i, graphs in enumerate(docs):
+            if any(g in seen or self._store.contains_named_graph(ox.NamedNode(g)) for g in graphs):
+                commit_fresh()  # earlier documents first: a later one replaces their graph
+                errors[i] = self._try_replace(graphs)
+            else:
+                fresh.append(i)
+                seen.update(graphs)
+        commit_fresh()
+        return errors
+
+    def _try_replace(self, graphs: dict[str, str]) -> UnkgError | None:
+        try:
+            self.replace_graphs(graphs)
+        except UnkgError as exc:
+            return exc
+        return None
 
     def load_rdf(self, data: bytes, fmt: ox.RdfFormat, default_graph: str, source: str) -> dict[str, int]:
         """Load an RDF file atomically; triples outside a named graph go to `default_graph`.
