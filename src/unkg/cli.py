@@ -81,6 +81,43 @@ def log(message: str) -> None:
     click.echo(message, err=True)
 
 
+class TerminalBar:
+    """A `unkg.progress.Progress` drawn on stderr by click: counts, percentage, rate and ETA."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self._bar: Any = None
+        self._t0 = 0.0
+        self._done = 0
+
+    def start(self, total: int | None, unit: str) -> None:
+        import time
+        self.unit = unit
+        self._t0 = time.perf_counter()
+        self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True,
+                                      item_show_func=lambda rate: rate)
+        self._bar.__enter__()
+
+    def advance(self, n: int = 1) -> None:
+        import time
+        if self._bar is None:
+            return
+        self._done += n
+        elapsed = time.perf_counter() - self._t0
+        rate = f"{self._done / elapsed:.1f} {self.unit}/s" if elapsed > 0 else None
+        self._bar.update(n, rate)
+
+    def close(self) -> None:
+        bar, self._bar = self._bar, None
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def progress_bar(label: str) -> TerminalBar | None:
+    """A bar on stderr when it is a terminal; nothing in pipes, files and CI logs."""
+    return TerminalBar(label) if sys.stderr.isatty() else None
+
+
 def _verbose(ctx: click.Context) -> bool:
     return bool(ctx.find_root().params.get("verbose"))
 
@@ -191,24 +228,17 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
 
     def go() -> int:
         stdin = sys.stdin.buffer.read() if "-" in paths else None
-        tty = sys.stderr.isatty()
-        done = [0]
 
         def progress(o: LoadOutcome) -> None:
-            done[0] += 1
             if o.status == "failed":
                 log(f"failed: {o.error}")
             for w in o.warnings:
                 log(f"warning: {w}")
-            if tty:
-                click.echo(f"\r{done[0]} documents", err=True, nl=False)
 
         with EmbeddedStore(cfg.store) as st:
             report = load_paths(st, paths, base_iri=cfg.base_iri, input_format=input_format,
                                 strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
-                                progress=progress)
-            if tty:
-                click.echo("", err=True)
+                                progress=progress, meter=progress_bar("loading"))
             log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs")
         return EXIT_INPUT if report.failed else EXIT_OK
 
@@ -454,17 +484,14 @@ def push(ctx: click.Context, endpoint: str | None, graph_store: str | None, grap
         url = graph_store or default_graph_store(str(endpoint))
         iris = IRIs(cfg.base_iri)
         wanted = [g if "://" in g else str(iris.graph(g)) for g in graphs] or None
-        tty = sys.stderr.isatty()
-
-        def progress(graph: str, done: int, total: int) -> None:
-            if tty:
-                click.echo(f"\r{done}/{total} graphs", err=True, nl=False)
-
-        with EmbeddedStore(cfg.store, create=False) as st:
-            report = push_graphs(st, url, graphs=wanted, timeout=timeout, retries=retries,
-                                 progress=progress)
-        if tty:
-            click.echo("", err=True)
+        bar = progress_bar("pushing")
+        try:
+            with EmbeddedStore(cfg.store, create=False) as st:
+                report = push_graphs(st, url, graphs=wanted, timeout=timeout, retries=retries,
+                                     meter=bar)
+        finally:
+            if bar is not None:
+                bar.close()
         log(f"pushed {len(report.graphs)} graphs, {report.triples} triples ({report.bytes} bytes) "
             f"to {url}; {report.retries} retries, {len(report.failures)} failed")
         for graph, error in report.failures.items():

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from . import formats
 from .errors import InputError, UnkgError
 from .iris import IRIs, slug
+from .progress import Progress
 from .store import EmbeddedStore, ntriples_of
 
 TEXT_KINDS = ("input",)
@@ -123,14 +124,30 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
                input_format: str | None = None, strict: bool = False, fail_fast: bool = False,
                stdin: bytes | None = None, jobs: int | None = None,
                progress: Callable[[LoadOutcome], None] | None = None,
-               batch_size: int = 64) -> LoadReport:
+               batch_size: int = 64, meter: Progress | None = None) -> LoadReport:
     """Load every path; each document is one atomic replacement of its named graph.
 
     Parsed documents reach the store `batch_size` at a time (one transaction for new graphs).
+    `progress(outcome)` is called for each source as it is settled, `meter` counts them.
     """
+    sources = collect_inputs(paths)
+    if meter is not None:
+        meter.start(len(sources), "documents")
+    try:
+        return _load_sources(store, sources, base_iri=base_iri, input_format=input_format,
+                             strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
+                             progress=progress, batch_size=batch_size, meter=meter)
+    finally:
+        if meter is not None:
+            meter.close()
+
+
+def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
+                  input_format: str | None, strict: bool, fail_fast: bool, stdin: bytes | None,
+                  jobs: int | None, progress: Callable[[LoadOutcome], None] | None,
+                  batch_size: int, meter: Progress | None) -> LoadReport:
     iris = IRIs(base_iri)
     report = LoadReport()
-    sources = collect_inputs(paths)
     known = {rec["checksum"]: (g, rec) for g, rec in store.source_records().items()}
     from .parser import PARSER_VERSION
 
@@ -138,6 +155,8 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)
+        if meter is not None:
+            meter.advance()
         return not (fail_fast and outcome.status == "failed")
 
     text_jobs: list[tuple[str, bytes | None]] = []

@@ -27,6 +27,7 @@ from typing import Callable, TypeVar
 import pyoxigraph as ox
 
 from .errors import QueryError, RemoteError, StoreError
+from .progress import Progress, tracked
 from .queries import QueryResult, from_oxigraph, query_form
 from .store import EmbeddedStore
 
@@ -358,7 +359,7 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
                 timeout: float = 60.0, retries: int = 3, backoff: float = 0.5,
                 progress: Callable[[str, int, int], None] | None = None,
                 credentials_env: tuple[str, str] = ("UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD"),
-                ) -> PushReport:
+                meter: Progress | None = None) -> PushReport:
     """Replace each named graph on a server by the store's copy: one GSP `PUT ?graph=<iri>` per graph.
 
     The body is the graph's sorted N-Triples, so pushing twice leaves the server unchanged. `graphs`
@@ -367,7 +368,8 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
     `retries` times after `backoff`, `2*backoff`, `4*backoff`… seconds; 4xx answers are not. A 4xx
     that concerns one graph (400, 413, 415…) is recorded in `failures` and the push goes on; when the
     server stays unreachable or failing, or refuses access (401, 403, 404, 405), `PushError` is raised
-    with the report so far. `progress(graph, done, total)` is called after each graph is stored.
+    with the report so far. `progress(graph, done, total)` is called after each graph is stored;
+    `meter` counts the graphs settled (stored or failed).
     """
     available = store.named_graphs()
     if graphs is None:
@@ -381,7 +383,7 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
         targets = list(dict.fromkeys(graphs))
     report = PushReport(graph_store_url)
     auth = _auth_header(credentials_env)
-    for graph in targets:
+    for graph in tracked(targets, meter, len(targets), "graphs"):
         lines = store.nquads_lines(graph)
         body = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
         url = graph_url(graph_store_url, graph)
