@@ -18,7 +18,8 @@ import click
 
 from . import __version__, formats
 from .config import Settings, settings
-from .errors import (FormatError, InputError, QueryError, RemoteError, StoreError, UnkgError)
+from .errors import (FormatError, InputError, QueryError, RemoteError, StoreError, UnkgError,
+                     UsageError)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_REMOTE = 0, 1, 2, 3, 4, 5, 6
 
@@ -36,7 +37,7 @@ class UnkgCommandError(click.ClickException):
 
 def fail(exc: BaseException, verbose: bool = False) -> NoReturn:
     """Map a library exception to a message and an exit code."""
-    if isinstance(exc, FormatError):
+    if isinstance(exc, (FormatError, UsageError)):
         raise UnkgCommandError(str(exc), EXIT_USAGE)
     if isinstance(exc, QueryError) and "invalid SPARQL" not in str(exc):
         raise UnkgCommandError(str(exc), EXIT_USAGE)
@@ -498,6 +499,48 @@ def push(ctx: click.Context, endpoint: str | None, graph_store: str | None, grap
             log(f"failed: {graph}: {error}")
         if report.failures:
             ctx.exit(EXIT_REMOTE)
+
+    _run(ctx, go)
+
+
+@cli.command()
+@click.argument("outdir", metavar="OUTDIR")
+@click.option("--force", is_flag=True, help="Replace a site unkg published in OUTDIR before.")
+@store_option
+@base_option
+@click.pass_context
+def publish(ctx: click.Context, outdir: str, force: bool, store: str | None, base_iri: str | None) -> None:
+    """Write the store as a static linked-data site into OUTDIR.
+
+    One .html, .ttl and .jsonld per resource at its IRI path under the base IRI, plus void.ttl,
+    catalog.ttl (DCAT), sitemap.xml, context.jsonld, ontology/, dumps/ (.nq.gz, .ttl.gz with
+    SHA-256) and content-negotiation rules for Apache (.htaccess) and nginx (nginx.conf).
+
+    \b
+    Example:
+      unkg publish site/
+      unkg publish site/ --force --base-iri https://example.org/un/
+    """
+    from .publish import publish as publish_site
+    from .store import EmbeddedStore
+
+    cfg = _settings(ctx, store, base_iri)
+
+    def go() -> None:
+        tty = sys.stderr.isatty()
+
+        def progress(done: int, total: int) -> None:
+            if tty and (done == total or done % 50 == 0):
+                click.echo(f"\r{done}/{total} pages", err=True, nl=False)
+
+        with EmbeddedStore(cfg.store, read_only=True) as st:
+            report = publish_site(st, outdir, cfg.base_iri, force=force, progress=progress)
+        if tty:
+            click.echo("", err=True)
+        log(f"published {report.pages} pages, {report.files} files ({report.bytes} bytes) to "
+            f"{report.outdir} in {report.seconds:.1f} s; {len(report.skipped)} resources skipped")
+        for iri, why in sorted(report.skipped.items()):
+            log(f"skipped: {iri}: {why}")
 
     _run(ctx, go)
 

@@ -28,6 +28,10 @@ class FormatError(UnkgError):
     """An unknown or unsupported format name or MIME type (usage error, exit code 2)."""
 
 
+class UsageError(UnkgError):
+    """The command cannot run as asked, e.g. its output folder is not empty (exit code 2)."""
+
+
 class StoreError(UnkgError):
     """The store could not be opened or written."""
 

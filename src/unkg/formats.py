@@ -43,6 +43,7 @@ FORMATS: tuple[Format, ...] = (
     Format("pdf", "input", "application/pdf", (".pdf",), ()),
     Format("json", "input", "application/json", (".json",), ("wrapper",)),
     Format("json", "record", "application/json", (".json",), ()),
+    Format("html", "page", "text/html", (".html",), ("htm",)),
 )
 
 
@@ -96,3 +97,61 @@ def names(kind: str) -> list[str]:
         if fmt.kind == kind and fmt.name not in seen:
             seen.append(fmt.name)
     return seen
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
+    """An HTTP Accept header as (media range, q, position); a missing header accepts anything."""
+    if not header or not header.strip():
+        return [("*/*", 1.0, 0)]
+    ranges: list[tuple[str, float, int]] = []
+    for i, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        if media == "*":  # some clients send a bare '*'
+            media = "*/*"
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, i))
+    return ranges
+
+
+def _quality(mime: str, ranges: list[tuple[str, float, int]]) -> tuple[float, int, int]:
+    """q of the most specific range matching `mime`, its specificity, and its position."""
+    major = mime.split("/", 1)[0]
+    best: tuple[float, int, int] | None = None
+    for media, q, pos in ranges:
+        if media == mime:
+            spec = 2
+        elif media == f"{major}/*":
+            spec = 1
+        elif media == "*/*":
+            spec = 0
+        else:
+            continue
+        if best is None or spec > best[1]:
+            best = (q, spec, pos)
+    return best if best is not None else (0.0, -1, 0)
+
+
+def negotiate(accept: str | None, offered: list[Format]) -> Format | None:
+    """The offered format the Accept header prefers (RFC 9110 q-values, most specific range
+    wins); ties go to the offered order. None when nothing offered is acceptable (HTTP 406)."""
+    ranges = parse_accept(accept)
+    scored = []
+    for rank, fmt in enumerate(offered):
+        q, spec, pos = _quality(fmt.mime, ranges)
+        if q > 0:
+            # higher q first; then an explicitly named type before a wildcard; then server order
+            scored.append((-q, -spec, rank, fmt))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: (t[0], t[1], t[2]))
+    return scored[0][3]

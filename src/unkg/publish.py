@@ -1,0 +1,420 @@
+"""`unkg publish`: the store as a static linked-data site any web server can host.
+
+Every resource under the base IRI gets three files at its IRI path relative to the base:
+`{path}.ttl`, `{path}.jsonld` (compacted with ontology/context.jsonld) and `{path}.html` (a page
+for people carrying the same JSON-LD). Parts of a document (paragraphs, footnotes, citations,
+mandates…) are #anchors on their document's page. Dataset files: void.ttl, catalog.ttl (DCAT),
+sitemap.xml, context.jsonld, ontology/, dumps/ (.nq.gz, .ttl.gz, SHA256SUMS), .htaccess and
+nginx.conf with content negotiation. The same store gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from xml.sax.saxutils import escape as xml_escape
+
+import pyoxigraph as ox
+
+from . import site_html
+from .errors import UsageError
+from .export import serialize_triples
+from .jsonld import compact
+from .resources import project_dir
+from .site_model import UNKG, SiteIndex, Triple, build_index, describe, incoming
+from .sitepaths import UnsafePathError, inside
+from .store import EmbeddedStore
+from .vocabularies import LICENSE
+
+MARKER = ".unkg-site"
+SITE_TITLE = "unkg: United Nations resolutions as linked data"
+SITEMAP_LIMIT = 50000  # URLs per sitemap file (sitemaps.org)
+PART_SEGMENTS = ("en", "pp", "op", "fn", "part", "annex", "citation", "mandate", "inclusion", "vote")
+ONTOLOGY_FILES = ("unkg.ttl", "vocabularies.ttl", "clause-verbs.ttl", "context.jsonld", "CHANGELOG.md")
+
+
+@dataclass
+class PublishReport:
+    outdir: Path
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class _Writer:
+    """Writes files under the output folder only, counting them."""
+
+    def __init__(self, root: Path, report: PublishReport):
+        self.root = root
+        self.report = report
+        self._dirs: dict[str, Path] = {}  # folders already checked to be inside root
+
+    def write(self, relpath: str, data: bytes) -> None:
+        folder, _, name = relpath.rpartition("/")
+        parent = self._dirs.get(folder)
+        if parent is None:
+            parent = inside(self.root, folder) if folder else inside(self.root, ".")
+            parent.mkdir(parents=True, exist_ok=True)
+            parent = inside(self.root, folder) if folder else parent  # re-check once it exists
+            self._dirs[folder] = parent
+        if not name or name in {".", ".."} or "/" in name:
+            raise UnsafePathError(f"not a file name: {relpath!r}")
+        target = parent / name
+        if target.is_symlink():
+            raise UnsafePathError(f"refusing to write through a symbolic link: {relpath}")
+        with open(target, "wb") as f:
+            f.write(data)
+        self.report.files += 1
+        self.report.bytes += len(data)
+
+
+def session_resolutions(idx: SiteIndex) -> dict[str, dict[str, list[str]]]:
+    """session -> committee label -> resolutions with a page (sorted by symbol)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for res, session in idx.session_of.items():
+        if res in idx.pages and idx.is_resolution(res):
+            committee = idx.committee_of.get(res)
+            name = idx.label(committee) if committee else "Plenary (without reference to a Main Committee)"
+            out.setdefault(session, {}).setdefault(name, []).append(res)
+    for groups in out.values():
+        for items in groups.values():
+            items.sort(key=lambda i: (idx.label(i), i))
+    return out
+
+
+def render_page(store: EmbeddedStore, idx: SiteIndex, iri: str,
+                sessions: dict[str, dict[str, list[str]]] | None = None) -> dict[str, bytes]:
+    """The three forms of one resource's page: {'.ttl': …, '.jsonld': …, '.html': …}."""
+    triples: set[Triple] = describe(store, idx, iri)
+    nt = {(str(s), str(p), str(o)) for s, p, o in triples}
+    jsonld = site_html.jsonld_text(compact(triples))
+    page = site_html.prepare(site_html.Page(iri=iri, relpath=idx.pages[iri], idx=idx, triples=triples,
+                                            incoming=incoming(store, idx, iri), jsonld=jsonld,
+                                            site_title=SITE_TITLE))
+    if iri in idx.doc_graph and idx.is_resolution(iri):
+        html = site_html.resolution_page(page)
+    else:
+        by_committee = (sessions or {}).get(iri) if UNKG + "Session" in idx.types.get(iri, set()) else None
+        html = site_html.generic_page(page, by_committee)
+    return {".ttl": serialize_triples(nt, "ttl"), ".jsonld": jsonld.encode(), ".html": html.encode()}
+
+
+def _gzip(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    # mtime=0 and no file name: the same data gives the same bytes
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
+def _prepare_outdir(outdir: Path, force: bool) -> None:
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"{outdir} exists and is not a folder")
+    if outdir.is_dir() and any(outdir.iterdir()):
+        if not force:
+            raise UsageError(f"{outdir} is not empty; pass --force to replace a site unkg published there")
+        if not (outdir / MARKER).is_file():
+            raise UsageError(f"{outdir} is not empty and holds no site published by unkg ({MARKER}); "
+                             "refusing to delete it, choose an empty folder")
+        for child in sorted(outdir.iterdir()):
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    outdir.mkdir(parents=True, exist_ok=True)
+
+
+def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool = False,
+            progress: Callable[[int, int], None] | None = None,
+            ontology_docs: Callable[[Path], None] | None = None,
+            sitemap_limit: int = SITEMAP_LIMIT) -> PublishReport:
+    """Write the linked-data site of `store` into `outdir` (empty, or a site published before
+    when `force`). `ontology_docs`, when given, writes the ontology's HTML documentation into the
+    folder it is passed (the `unkg docs` library function)."""
+    started = time.perf_counter()
+    root = Path(outdir)
+    _prepare_outdir(root, force)
+    report = PublishReport(outdir=root)
+    out = _Writer(root, report)
+    out.write(MARKER, b"unkg site: `unkg publish --force` may replace this folder\n")
+    idx = build_index(store, base_iri)
+    report.skipped = dict(idx.skipped)
+    sessions = session_resolutions(idx)
+    pages = sorted(idx.pages)
+    for done, iri in enumerate(pages, 1):
+        rel = idx.pages[iri]
+        for ext, data in render_page(store, idx, iri, sessions).items():
+            out.write(rel + ext, data)
+        report.pages += 1
+        if progress:
+            progress(done, len(pages))
+    _write_dataset(store, idx, out, base_iri, ontology_docs, sitemap_limit)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ---- dataset-level files ---------------------------------------------------------------------
+
+def _dumps(store: EmbeddedStore, out: _Writer, base: str) -> list[tuple[str, str, str, int, str]]:
+    """Write the dumps; (path, media type, format name, bytes, sha256) of each."""
+    nq = "".join(line + "\n" for line in store.nquads_lines()).encode()
+    ttl = serialize_triples(store.triples(), "ttl")
+    written = []
+    for name, data, mime in (("dumps/unkg.nq.gz", nq, "application/n-quads"),
+                             ("dumps/unkg.ttl.gz", ttl, "text/turtle")):
+        packed = _gzip(data)
+        digest = hashlib.sha256(packed).hexdigest()
+        out.write(name, packed)
+        out.write(name + ".sha256", f"{digest}  {name.rsplit('/', 1)[1]}\n".encode())
+        written.append((name, mime, name.rsplit(".", 2)[1], len(packed), digest))
+    out.write("dumps/SHA256SUMS", "".join(f"{d}  {n.rsplit('/', 1)[1]}\n" for n, _, _, _, d in written).encode())
+    return written
+
+
+def _count(store: EmbeddedStore, sparql: str) -> int:
+    for row in store.query(sparql):  # type: ignore[union-attr]
+        return int(row[0].value)
+    return 0
+
+
+def _lit(value: object, datatype: str | None = None) -> str:
+    if datatype:
+        return str(ox.Literal(str(value), datatype=ox.NamedNode(datatype)))
+    return str(ox.Literal(str(value)))
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def void_triples(store: EmbeddedStore, idx: SiteIndex, base: str,
+                 dumps: list[tuple[str, str, str, int, str]]) -> set[tuple[str, str, str]]:
+    """The VoID description: counts, class and property partitions, dumps, examples, licence."""
+    ds = f"<{base}void.ttl#dataset>"
+    t: set[tuple[str, str, str]] = set()
+
+    def add(s: str, p: str, o: str) -> None:
+        t.add((s, f"<{p}>", o))
+
+    add(ds, RDF + "type", f"<{VOID}Dataset>")
+    add(ds, DCT + "title", _lit("unkg: United Nations resolutions knowledge graph"))
+    add(ds, DCT + "license", f"<{LICENSE}>")
+    add(ds, VOID + "uriSpace", _lit(base))
+    add(ds, VOID + "sparqlEndpoint", f"<{base}sparql>")
+    add(ds, FOAF + "homepage", f"<{base}index.html>")
+    for vocab in ("https://w3id.org/unkg/ontology#", "http://data.europa.eu/eli/ontology#",
+                  DCT, "https://schema.org/", "http://www.w3.org/ns/prov#",
+                  "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"):
+        add(ds, VOID + "vocabulary", f"<{vocab}>")
+    distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+    add(ds, VOID + "triples", _lit(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}"), XSD + "integer"))
+    add(ds, VOID + "entities", _lit(len(idx.types), XSD + "integer"))
+    add(ds, VOID + "distinctSubjects", _lit(_count(
+        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"), XSD + "integer"))
+    add(ds, VOID + "properties", _lit(_count(
+        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"), XSD + "integer"))
+    add(ds, VOID + "classes", _lit(_count(
+        store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"), XSD + "integer"))
+    classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    for i, row in enumerate(sorted(((r["c"].value, int(r["n"].value)) for r in classes))):  # type: ignore[union-attr]
+        node = f"<{base}void.ttl#class-{i + 1}>"
+        add(ds, VOID + "classPartition", node)
+        add(node, VOID + "class", f"<{row[0]}>")
+        add(node, VOID + "entities", _lit(row[1], XSD + "integer"))
+    props = store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p")
+    for i, row in enumerate(sorted(((r["p"].value, int(r["n"].value)) for r in props))):  # type: ignore[union-attr]
+        node = f"<{base}void.ttl#property-{i + 1}>"
+        add(ds, VOID + "propertyPartition", node)
+        add(node, VOID + "property", f"<{row[0]}>")
+        add(node, VOID + "triples", _lit(row[1], XSD + "integer"))
+    for name, *_ in dumps:
+        add(ds, VOID + "dataDump", f"<{base}{name}>")
+    examples = sorted((i for i in idx.pages if idx.is_resolution(i) and i in idx.doc_graph),
+                      key=lambda i: (idx.label(i), i))[:3]
+    for ex in examples:
+        add(ds, VOID + "exampleResource", f"<{ex}>")
+    return t
+
+
+def dcat_triples(idx: SiteIndex, base: str, dumps: list[tuple[str, str, str, int, str]]) -> set[tuple[str, str, str]]:
+    """A DCAT catalogue with the dataset and one distribution per dump (size and SHA-256)."""
+    cat, ds = f"<{base}catalog.ttl#catalog>", f"<{base}void.ttl#dataset>"
+    t: set[tuple[str, str, str]] = set()
+
+    def add(s: str, p: str, o: str) -> None:
+        t.add((s, f"<{p}>", o))
+
+    add(cat, RDF + "type", f"<{DCAT}Catalog>")
+    add(cat, DCT + "title", _lit("unkg catalogue"))
+    add(cat, DCAT + "dataset", ds)
+    add(cat, FOAF + "homepage", f"<{base}index.html>")
+    add(ds, RDF + "type", f"<{DCAT}Dataset>")
+    add(ds, DCT + "title", _lit("unkg: United Nations resolutions knowledge graph"))
+    add(ds, DCT + "description", _lit("United Nations resolutions as linked data: citations, sessions, "
+                                      "agenda items, committees, mandates and conferences."))
+    add(ds, DCT + "license", f"<{LICENSE}>")
+    add(ds, DCAT + "landingPage", f"<{base}index.html>")
+    for kw in ("United Nations", "resolutions", "citations", "linked data"):
+        add(ds, DCAT + "keyword", _lit(kw))
+    for i, (name, mime, _fmt, size, digest) in enumerate(dumps):
+        dist = f"<{base}catalog.ttl#dump-{i + 1}>"
+        checksum = f"<{base}catalog.ttl#dump-{i + 1}-checksum>"
+        add(ds, DCAT + "distribution", dist)
+        add(dist, RDF + "type", f"<{DCAT}Distribution>")
+        add(dist, DCAT + "downloadURL", f"<{base}{name}>")
+        add(dist, DCAT + "mediaType", f"<https://www.iana.org/assignments/media-types/{mime}>")
+        add(dist, DCAT + "compressFormat", "<https://www.iana.org/assignments/media-types/application/gzip>")
+        add(dist, DCAT + "byteSize", _lit(size, XSD + "nonNegativeInteger"))
+        add(dist, DCT + "license", f"<{LICENSE}>")
+        add(dist, SPDX + "checksum", checksum)
+        add(checksum, RDF + "type", f"<{SPDX}Checksum>")
+        add(checksum, SPDX + "algorithm", f"<{SPDX}checksumAlgorithm_sha256>")
+        add(checksum, SPDX + "checksumValue", _lit(digest, XSD + "hexBinary"))
+    return t
+
+
+def sitemaps(urls: list[str], base: str, limit: int) -> dict[str, bytes]:
+    """sitemap.xml (a urlset, or an index of sitemap-N.xml when there are more than `limit`)."""
+    def urlset(chunk: list[str]) -> bytes:
+        body = "".join(f"<url><loc>{xml_escape(u)}</loc></url>\n" for u in chunk)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                f"{body}</urlset>\n").encode()
+    if len(urls) <= limit:
+        return {"sitemap.xml": urlset(urls)}
+    files: dict[str, bytes] = {}
+    for n, start in enumerate(range(0, len(urls), limit), 1):
+        files[f"sitemap-{n}.xml"] = urlset(urls[start:start + limit])
+    index = "".join(f"<sitemap><loc>{xml_escape(base + name)}</loc></sitemap>\n" for name in files)
+    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                            f"{index}</sitemapindex>\n").encode()
+    return files
+
+
+def _base_path(base: str) -> str:
+    """The path of the base IRI ('/unkg/' for https://w3id.org/unkg/)."""
+    rest = base.split("://", 1)[1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+def htaccess(base: str) -> str:
+    parts = "|".join(PART_SEGMENTS)
+    return f"""# unkg: content negotiation for Apache httpd (mod_rewrite, mod_headers, mod_mime).
+# Put the published folder at the path of the base IRI {base}
+# with AllowOverride FileInfo (or copy these lines into the server configuration).
+Options -MultiViews -Indexes
+DirectorySlash Off
+DirectoryIndex index.html
+AddType text/turtle .ttl
+AddType application/ld+json .jsonld
+AddType text/html .html
+AddType application/n-quads .nq
+AddCharset utf-8 .ttl .jsonld .html
+<FilesMatch "\\.gz$">
+  Header set Content-Encoding none
+</FilesMatch>
+RewriteEngine On
+# A document's parts (paragraphs, footnotes, citations...) are described on its page: 303 See Other.
+RewriteRule ^(doc/.+?)/({parts})(/.*)?$ {base}$1 [R=303,L]
+# Extension-based negotiation: the first form the Accept header names, HTML otherwise.
+RewriteCond %{{HTTP_ACCEPT}} !^\\s*text/html
+RewriteCond %{{HTTP_ACCEPT}} text/turtle
+RewriteCond %{{REQUEST_FILENAME}}.ttl -f
+RewriteRule ^(.+)$ $1.ttl [L,E=VARY_ACCEPT:1]
+RewriteCond %{{HTTP_ACCEPT}} !^\\s*text/html
+RewriteCond %{{HTTP_ACCEPT}} application/(ld\\+)?json
+RewriteCond %{{REQUEST_FILENAME}}.jsonld -f
+RewriteRule ^(.+)$ $1.jsonld [L,E=VARY_ACCEPT:1]
+RewriteCond %{{REQUEST_FILENAME}} !-f
+RewriteCond %{{REQUEST_FILENAME}}.html -f
+RewriteRule ^(.+)$ $1.html [L,E=VARY_ACCEPT:1]
+Header append Vary Accept env=REDIRECT_VARY_ACCEPT
+Header append Vary Accept env=VARY_ACCEPT
+"""
+
+
+def nginx_conf(base: str) -> str:
+    prefix = _base_path(base)
+    parts = "|".join(PART_SEGMENTS)
+    return f"""# unkg: content negotiation for nginx. Include inside a server {{ }} block whose
+# requests for {base} reach this location; set the root so that
+# {prefix} maps to the published folder (alias works too).
+types {{
+    text/turtle ttl;
+    application/ld+json jsonld;
+    text/html html;
+    application/gzip gz;
+    text/xml xml;
+}}
+# First match wins: a browser (text/html first) gets HTML.
+map $http_accept $unkg_ext {{
+    default                    ".html";
+    "~*^\\s*text/html"          ".html";
+    "~*text/turtle"            ".ttl";
+    "~*application/(ld\\+)?json" ".jsonld";
+}}
+location ~ ^{prefix}(doc/.+?)/({parts})(/.*)?$ {{
+    return 303 {base}$1;
+}}
+location {prefix} {{
+    add_header Vary Accept always;
+    charset utf-8;
+    charset_types text/turtle application/ld+json text/html;
+    try_files $uri$unkg_ext $uri.html $uri $uri/index.html =404;
+}}
+"""
+
+
+def _ontology(out: _Writer, ontology_docs: Callable[[Path], None] | None) -> list[str]:
+    folder = project_dir("ontology")
+    written = []
+    for name in ONTOLOGY_FILES:
+        path = folder / name
+        if path.is_file():
+            out.write(f"ontology/{name}", path.read_bytes())
+            written.append(name)
+    if ontology_docs is not None:  # hook for `unkg docs` (HTML documentation of the ontology)
+        ontology_docs(inside(out.root, "ontology"))
+    elif not (out.root / "ontology" / "index.html").exists():
+        items = "".join(f'<li><a href="{n}">{n}</a></li>' for n in written)
+        out.write("ontology/index.html", (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>unkg ontology</title>'
+            f'</head><body><h1>unkg ontology</h1><ul>{items}</ul></body></html>\n').encode())
+    return written
+
+
+def _write_dataset(store: EmbeddedStore, idx: SiteIndex, out: _Writer, base: str,
+                   ontology_docs: Callable[[Path], None] | None, sitemap_limit: int) -> None:
+    dumps = _dumps(store, out, base)
+    out.write("void.ttl", serialize_triples(void_triples(store, idx, base, dumps), "ttl"))
+    out.write("catalog.ttl", serialize_triples(dcat_triples(idx, base, dumps), "ttl"))
+    out.write("context.jsonld", (project_dir("ontology") / "context.jsonld").read_bytes())
+    _ontology(out, ontology_docs)
+    urls = [base + "index.html"] + [iri for iri in sorted(idx.pages)]
+    for name, data in sitemaps(urls, base, sitemap_limit).items():
+        out.write(name, data)
+    out.write(".htaccess", htaccess(base).encode())
+    out.write("nginx.conf", nginx_conf(base).encode())
+    sessions = sorted((i for i in idx.pages if UNKG + "Session" in idx.types.get(i, set())),
+                      key=lambda i: (idx.label(i), i))
+    resolutions = sorted((i for i in idx.pages if i in idx.doc_graph and idx.is_resolution(i)),
+                         key=lambda i: (idx.label(i), i))
+    files = [("void.ttl", "VoID description (void.ttl)"), ("catalog.ttl", "DCAT catalogue (catalog.ttl)"),
+             ("sitemap.xml", "sitemap.xml"), ("context.jsonld", "JSON-LD context"),
+             ("ontology/index.html", "ontology")] + [(n, f"dump: {n.rsplit('/', 1)[1]} (sha256 {d[:12]}…)")
+                                                      for n, _, _, _, d in dumps]
+    out.write("index.html", site_html.index_page(idx, sessions, resolutions, files, SITE_TITLE).encode())

@@ -1,0 +1,174 @@
+"""What the published site is made of, read from the store: which IRIs get a page, which are
+anchors on another page, the labels of everything, and the citation graph.
+
+One pass over a few predicates (rdf:type, labels, eli:cites, session and committee) builds the
+index; each page's description is then read per resource with pyoxigraph quad patterns (a
+document's parts from its own named graph), never by loading the whole store into rdflib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .sitepaths import UnsafePathError, relpath_of
+from .store import EmbeddedStore
+
+UNKG = "https://w3id.org/unkg/ontology#"
+ELI = "http://data.europa.eu/eli/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DCT_TITLE = "http://purl.org/dc/terms/title"
+ELI_CITES = ELI + "cites"
+
+# Resources described on the page of the document they belong to (as #anchors), not on their own.
+PART_CLASSES = frozenset(UNKG + c for c in (
+    "Paragraph", "PreambularParagraph", "OperativeParagraph", "SubParagraph", "Footnote", "Annex",
+    "Citation", "Mandate", "AgendaInclusion", "Vote", "ResolutionExpression"))
+DOCUMENT_CLASSES = frozenset(UNKG + c for c in (
+    "Document", "Resolution", "Decision", "DraftResolution", "Report", "MeetingRecord"))
+RESOLUTION_CLASSES = frozenset({UNKG + "Resolution", UNKG + "Decision"})
+
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+@dataclass
+class SiteIndex:
+    base: str
+    types: dict[str, set[str]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # page IRI -> relative path
+    owner: dict[str, str] = field(default_factory=dict)  # part IRI -> page IRI
+    parts: dict[str, list[str]] = field(default_factory=dict)  # page IRI -> part IRIs
+    skipped: dict[str, str] = field(default_factory=dict)  # IRI -> why it has no page
+    labels: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)  # document -> adoption date
+    cites: dict[str, set[str]] = field(default_factory=dict)
+    cited_by: dict[str, set[str]] = field(default_factory=dict)
+    doc_graph: dict[str, str] = field(default_factory=dict)  # document -> its named graph
+    session_of: dict[str, str] = field(default_factory=dict)
+    committee_of: dict[str, str] = field(default_factory=dict)
+
+    def page_of(self, iri: str) -> tuple[str, str] | None:
+        """(page IRI, anchor) where `iri` is described, or None when the site has no page for it."""
+        if iri in self.pages:
+            return iri, ""
+        page = self.owner.get(iri)
+        if page is not None:
+            return page, anchor_of(iri, page)
+        return None
+
+    def label(self, iri: str) -> str:
+        if iri in self.labels:
+            return self.labels[iri]
+        if iri.startswith(self.base):
+            return iri[len(self.base):]
+        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+    def is_resolution(self, iri: str) -> bool:
+        return bool(self.types.get(iri, set()) & RESOLUTION_CLASSES)
+
+
+def anchor_of(part: str, page: str) -> str:
+    """The fragment of a part on its document's page: 'op/3/a' for {doc}/op/3/a."""
+    return part[len(page) + 1:] if part.startswith(page + "/") else part.rsplit("/", 1)[-1]
+
+
+def _objects(store: ox.Store, predicate: str) -> Iterable[ox.Quad]:
+    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
+
+
+def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
+    """Read the site's structure from the store (a few predicate scans)."""
+    raw = store.raw
+    idx = SiteIndex(base=base)
+    for q in _objects(raw, RDF_TYPE):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+            idx.types.setdefault(q.subject.value, set()).add(q.object.value)
+    # labels: a symbol beats a title beats an rdfs:label (documents are known by their symbols)
+    for rank, pred in enumerate((RDFS_LABEL, DCT_TITLE, UNKG + "symbol")):
+        found: dict[str, str] = {}
+        for q in _objects(raw, pred):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                s = q.subject.value
+                if s not in found or q.object.value < found[s]:
+                    found[s] = q.object.value
+        idx.labels.update(found)
+        if pred == DCT_TITLE:
+            idx.titles.update(found)
+    for q in _objects(raw, UNKG + "dateAdopted"):
+        if isinstance(q.object, ox.Literal):
+            idx.dates[q.subject.value] = q.object.value
+    for q in _objects(raw, ELI_CITES):
+        if isinstance(q.object, ox.NamedNode):
+            idx.cites.setdefault(q.subject.value, set()).add(q.object.value)
+            idx.cited_by.setdefault(q.object.value, set()).add(q.subject.value)
+    for q in _objects(raw, UNKG + "describes"):
+        if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+            idx.doc_graph[q.object.value] = q.graph_name.value
+    for pred, target in ((UNKG + "session", idx.session_of), (UNKG + "committee", idx.committee_of)):
+        for q in _objects(raw, pred):
+            if isinstance(q.object, ox.NamedNode):
+                target[q.subject.value] = q.object.value
+
+    candidates = sorted(s for s in idx.types if s.startswith(base))
+    part_iris = [s for s in candidates if idx.types[s] & PART_CLASSES]
+    page_iris = [s for s in candidates if not idx.types[s] & PART_CLASSES]
+    for iri in page_iris:
+        try:
+            idx.pages[iri] = relpath_of(iri, base)
+        except UnsafePathError as exc:
+            idx.skipped[iri] = str(exc)
+    for part in part_iris:
+        owner = part
+        while "/" in owner[len(base):]:
+            owner = owner.rsplit("/", 1)[0]
+            if owner in idx.pages:
+                break
+        if owner in idx.pages:
+            idx.owner[part] = owner
+            idx.parts.setdefault(owner, []).append(part)
+        else:
+            idx.skipped[part] = "a part whose document has no page"
+    return idx
+
+
+def describe(store: EmbeddedStore, idx: SiteIndex, page: str) -> set[Triple]:
+    """The triples a page publishes: its resource's and its parts' own statements (from every
+    graph), plus the eli:cites statements of documents that cite it."""
+    raw = store.raw
+    out: set[Triple] = set()
+    node = ox.NamedNode(page)
+    for q in raw.quads_for_pattern(node, None, None, None):
+        out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+    parts = idx.parts.get(page, [])
+    if parts:
+        wanted = set(parts)
+        graph = idx.doc_graph.get(page)
+        if graph is not None:
+            for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value in wanted:
+                    out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+        else:
+            for part in parts:
+                for q in raw.quads_for_pattern(ox.NamedNode(part), None, None, None):
+                    out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+    cites = ox.NamedNode(ELI_CITES)
+    for q in raw.quads_for_pattern(None, cites, node, None):
+        if isinstance(q.subject, ox.NamedNode):
+            out.add((q.subject, cites, node))
+    return out
+
+
+def incoming(store: EmbeddedStore, idx: SiteIndex, page: str) -> list[tuple[str, str]]:
+    """(predicate, page IRI) of the pages whose resource or parts point at `page`, sorted."""
+    found: set[tuple[str, str]] = set()
+    for q in store.raw.quads_for_pattern(None, None, ox.NamedNode(page), None):
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        where = idx.page_of(q.subject.value)
+        if where is not None and where[0] != page:
+            found.add((q.predicate.value, where[0]))
+    return sorted(found)
