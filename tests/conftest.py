@@ -144,3 +144,6 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 def fresh_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A server of the test's own, which the test may `.stop()`, `.start()` or `.restart()`."""
     yield from _server(tmp_path_factory.mktemp("oxigraph-fresh"))
+
+
+from sitefixtures import published, served_site, site_store  # noqa: E402,F401  (shared site fixtures)

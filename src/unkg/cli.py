@@ -547,23 +547,31 @@ def publish(ctx: click.Context, outdir: str, force: bool, store: str | None, bas
 
 @cli.command()
 @store_option
+@base_option
+@click.option("--site", default=None, metavar="DIR",
+              help="A folder written by `unkg publish`: its files are served first.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (127.0.0.1: this machine only).")
 @click.option("--port", default=7878, show_default=True, type=int)
 @click.option("--timeout", "timeout_s", default=60, show_default=True, type=int,
-              help="Query timeout in seconds.")
+              help="SPARQL query timeout in seconds.")
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (for browser tools such as YASGUI).")
 @click.pass_context
-def serve(ctx: click.Context, store: str | None, host: str, port: int, timeout_s: int, cors: bool) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/query.
+def serve(ctx: click.Context, store: str | None, base_iri: str | None, site: str | None, host: str,
+          port: int, timeout_s: int, cors: bool) -> None:
+    """Serve the linked-data site and a read-only SPARQL endpoint at http://HOST:PORT/sparql.
 
-    The store is opened read-only; stop other writers (unkg load) while serving.
+    Every resource IRI under the base is answered at its path with content negotiation
+    (text/html, text/turtle, application/ld+json; 406 otherwise); pages come from --site when
+    it has them, else they are rendered from the store. The store is opened read-only; stop
+    other writers (unkg load) while serving.
     """
     from .serve import serve as run_server
 
-    cfg = _settings(ctx, store)
-    log(f"SPARQL endpoint: http://{host}:{port}/query (read-only; Ctrl-C to stop)")
-    ctx.exit(_run(ctx, lambda: run_server(cfg.store, host, port, timeout_s, cors)))
+    cfg = _settings(ctx, store, base_iri)
+    log(f"linked data: http://{host}:{port}/  SPARQL: http://{host}:{port}/sparql "
+        "(read-only; Ctrl-C to stop)")
+    ctx.exit(_run(ctx, lambda: run_server(cfg.store, host, port, timeout_s, cors, cfg.base_iri, site)))
 
 
 def main() -> None:

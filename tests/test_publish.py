@@ -1,0 +1,354 @@
+"""`unkg publish`: pages in three forms that agree, byte-identical output, escaping, nothing
+written outside the output folder, and dataset files that parse and carry the right counts."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from sitefixtures import BASE, HOSTILE_SKIPPED, HOSTILE_TITLE
+from unkg.cli import cli
+from unkg.publish import publish, sitemaps
+from unkg.sitepaths import UnsafePathError, inside, relpath_of
+from unkg.store import EmbeddedStore
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+UNKG = rdflib.Namespace("https://w3id.org/unkg/ontology#")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = Path(dirpath) / name
+            out[path.relative_to(root).as_posix()] = path.read_bytes()
+    return out
+
+
+def page_files(site: Path) -> list[Path]:
+    """Every resource page's .ttl (dataset files excluded)."""
+    return sorted(p for p in site.rglob("*.ttl")
+                  if p.relative_to(site).parts[0] not in ("ontology",) and p.name not in ("void.ttl", "catalog.ttl"))
+
+
+def assert_same_graph(expected: rdflib.Graph, actual: rdflib.Graph, what: str) -> None:
+    if isomorphic(expected, actual):
+        return
+    _, missing, added = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    pytest.fail(f"{what}: graphs differ\nmissing:\n{missing.serialize(format='nt')}\n"
+                f"added:\n{added.serialize(format='nt')}")
+
+
+class Scripts(HTMLParser):
+    """Collects <script> elements (type and text) and every <a href>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[tuple[str, str]] = []
+        self.hrefs: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "script":
+            self._in = a.get("type") or ""
+            self.scripts.append((self._in, ""))
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(str(a["href"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            t, text = self.scripts[-1]
+            self.scripts[-1] = (t, text + data)
+
+
+def parse_html(path: Path) -> Scripts:
+    p = Scripts()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+# ---- safe paths -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("iri", [
+    "doc/../x", "doc/%2E%2E/x", "doc/%2e%2e/%2e%2e/etc/passwd", "doc/a%2Fb", "doc/a%5Cb", "doc/.htaccess",
+    "doc//x", "doc/x/", "doc/x.html", "doc/x.TTL", "doc/a%00b", "doc/a%0Ab", "doc/a%20b", "doc/%FF",
+    "doc/x?y=1", "doc/x#y", "doc/<script>",
+])
+def test_unsafe_iris_get_no_path(iri: str) -> None:
+    with pytest.raises(UnsafePathError):
+        relpath_of(BASE + iri, BASE)
+
+
+def test_iris_outside_the_base_get_no_path() -> None:
+    with pytest.raises(UnsafePathError):
+        relpath_of("https://example.org/doc/A/RES/1", BASE)
+    with pytest.raises(UnsafePathError):
+        relpath_of(BASE, BASE)
+
+
+@pytest.mark.parametrize("iri,path", [
+    ("doc/A/RES/61/54", "doc/A/RES/61/54"), ("doc/S/RES/1325(2000)", "doc/S/RES/1325(2000)"),
+    ("doc/A/55/140/Corr.1", "doc/A/55/140/Corr.1"), ("conference/x/%C3%A9t%C3%A9", "conference/x/été"),
+])
+def test_safe_iris_map_to_their_decoded_path(iri: str, path: str) -> None:
+    assert relpath_of(BASE + iri, BASE) == path
+
+
+def test_inside_refuses_symbolic_links_out(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (tmp_path / "outside").mkdir()
+    (root / "doc").symlink_to(tmp_path / "outside")
+    with pytest.raises(UnsafePathError):
+        inside(root, "doc/x.html")
+    assert inside(root, "a/b.html") == (root / "a" / "b.html").resolve()
+
+
+# ---- the published tree ---------------------------------------------------------------------
+
+def test_hostile_resources_are_skipped_and_nothing_is_written_outside(published: tuple[Path, Any]) -> None:
+    site, report = published
+    assert HOSTILE_SKIPPED <= set(report.skipped)
+    parent = site.parent
+    assert sorted(p.name for p in parent.iterdir()) == ["site"]
+    assert not any(p.name.startswith("escaped") for p in parent.parent.rglob("escaped*"))
+    for rel in tree(site):
+        assert ".." not in rel.split("/")
+    assert (site / ".htaccess").read_text().startswith("# unkg")  # not overwritten by doc/.htaccess
+    assert not (site / "doc" / ".htaccess").exists()
+
+
+def test_publishing_twice_gives_byte_identical_files(site_store: Path, published: tuple[Path, Any],
+                                                     tmp_path: Path) -> None:
+    first = tree(published[0])
+    with EmbeddedStore(site_store, read_only=True) as st:
+        publish(st, tmp_path / "again", BASE)
+        # --force over a site published before replaces it, with the same result
+        publish(st, tmp_path / "again", BASE, force=True)
+    second = tree(tmp_path / "again")
+    assert sorted(first) == sorted(second)
+    changed = [name for name in first if first[name] != second[name]]
+    assert changed == []
+
+
+def test_each_resource_has_three_forms(published: tuple[Path, Any]) -> None:
+    site, report = published
+    ttl = page_files(site)
+    assert len(ttl) == report.pages > 50
+    for path in ttl:
+        assert path.with_suffix(".jsonld").is_file() and path.with_suffix(".html").is_file(), path
+    for rel in ("doc/A/RES/76/145", "session/ga/76", "session/ga/76/item/69", "body/ga/third-committee",
+                "meeting/ga/76/plenary/53", "doc/A/76/457", "graph/A/RES/76/145"):
+        assert (site / f"{rel}.html").is_file(), rel
+    # paragraphs are anchors on their document's page, not pages of their own
+    assert not (site / "doc/A/RES/76/145/pp/1.html").exists()
+
+
+def test_every_pages_jsonld_is_isomorphic_to_its_turtle(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    for ttl in page_files(site):
+        expected = rdflib.Graph().parse(ttl, format="turtle")
+        assert len(expected) > 0, ttl
+        jsonld_text = ttl.with_suffix(".jsonld").read_text(encoding="utf-8")
+        assert_same_graph(expected, rdflib.Graph().parse(data=jsonld_text, format="json-ld"), str(ttl))
+        # the HTML embeds the same JSON-LD
+        scripts = parse_html(ttl.with_suffix(".html")).scripts
+        assert [t for t, _ in scripts] == ["application/ld+json"], ttl
+        embedded = json.loads(scripts[0][1])
+        assert embedded == json.loads(jsonld_text), ttl
+
+
+def test_page_data_matches_the_store(site_store: Path, published: tuple[Path, Any]) -> None:
+    site, _ = published
+    doc = rdflib.URIRef(BASE + "doc/A/RES/76/145")
+    g = rdflib.Graph().parse(site / "doc/A/RES/76/145.ttl", format="turtle")
+    with EmbeddedStore(site_store, read_only=True) as st:
+        own = {(s, p, o) for s, p, o in rdflib.Graph().parse(
+            data=st.raw.dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS,
+                             from_graph=__import__("pyoxigraph").NamedNode(BASE + "graph/A/RES/76/145")).decode(),
+            format="nt") if str(s).startswith(str(doc))}
+    assert own and own <= set(g)
+    # what later cites it is in its data too
+    assert (rdflib.URIRef(BASE + "doc/A/RES/78/186"), rdflib.URIRef("http://data.europa.eu/eli/ontology#cites"),
+            doc) in g
+    assert (doc, rdflib.RDF.type, rdflib.URIRef("https://schema.org/Legislation")) in g
+
+
+def test_resolution_page_shows_text_links_and_lineage(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    page = site / "doc/A/RES/76/145.html"
+    text = page.read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="text/turtle" href="145.ttl">' in text
+    assert '<link rel="alternate" type="application/ld+json" href="145.jsonld">' in text
+    assert 'id="pp/1"' in text and 'id="op/1"' in text
+    # citations in the text are links to the cited resolution's page
+    assert re.search(r'<a href="\.\./75/165\.html" class="cite">(A/RES/)?75/165</a>', text)
+    svg = re.search(r"<svg[^>]*class=\"lineage\".*?</svg>", text, re.S)
+    assert svg, "no lineage SVG"
+    # back through the series (72/153 is cited only by the later resolutions) and forward (78/186)
+    for target in ("../72/153.html", "../75/165.html", "../78/186.html"):
+        assert f'href="{target}"' in svg.group(0), target
+    ET.fromstring(svg.group(0))  # well-formed
+    assert "Cited by (" in text and 'href="../78/186.html"' in text
+    assert "session/ga/76.html" in text and "Third Committee" in text
+    # every relative link points at a file of the site
+    for href in parse_html(page).hrefs:
+        if not href.startswith(("http://", "https://")):
+            target = (page.parent / href.split("#", 1)[0]).resolve()
+            assert target.is_file(), href
+
+
+def test_session_page_shows_resolutions_by_committee(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    text = (site / "session/ga/76.html").read_text(encoding="utf-8")
+    svg = re.search(r"<svg[^>]*class=\"session\".*?</svg>", text, re.S)
+    assert svg
+    ET.fromstring(svg.group(0))
+    assert "Third Committee (" in svg.group(0)
+    assert 'href="../../doc/A/RES/76/145.html"' in svg.group(0)
+
+
+def test_every_text_is_escaped(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    page = site / "doc/X/RES/1.html"
+    text = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in text and "<b>bold" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    scripts = parse_html(page).scripts
+    assert len(scripts) == 1 and scripts[0][0] == "application/ld+json"
+    data = json.loads(scripts[0][1])
+    node = [n for n in data["@graph"] if n["@id"] == BASE + "doc/X/RES/1"][0]
+    assert node["title"] == {"en": HOSTILE_TITLE}
+    # a javascript: IRI is never made a link
+    assert "href=\"javascript:" not in text
+    # the page of the resolution it cites lists it, escaped
+    cited = (site / "doc/A/RES/78/186.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cited and "<script>alert(1)" not in cited
+
+
+# ---- dataset files --------------------------------------------------------------------------
+
+def test_void_carries_the_counts(site_store: Path, published: tuple[Path, Any]) -> None:
+    site, report = published
+    void = rdflib.Graph().parse(site / "void.ttl", format="turtle")
+    ds = rdflib.URIRef(BASE + "void.ttl#dataset")
+    dump = rdflib.Graph().parse(data=gzip.decompress((site / "dumps/unkg.ttl.gz").read_bytes()).decode(),
+                                format="turtle")
+    assert int(void.value(ds, VOID.triples)) == len(dump) > 1000
+    assert int(void.value(ds, VOID.distinctSubjects)) == len(set(dump.subjects()))
+    classes = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+               for p in void.objects(ds, VOID.classPartition)}
+    assert classes[UNKG.Resolution] == len(set(dump.subjects(rdflib.RDF.type, UNKG.Resolution)))
+    assert int(void.value(ds, VOID.classes)) == len(classes)
+    props = {void.value(p, VOID.property): int(void.value(p, VOID.triples))
+             for p in void.objects(ds, VOID.propertyPartition)}
+    assert sum(props.values()) == len(dump)
+    assert props[UNKG.symbol] == len(list(dump.triples((None, UNKG.symbol, None))))
+    assert set(void.objects(ds, VOID.dataDump)) == {rdflib.URIRef(BASE + "dumps/unkg.nq.gz"),
+                                                    rdflib.URIRef(BASE + "dumps/unkg.ttl.gz")}
+    assert len(set(void.objects(ds, VOID.exampleResource))) == 3
+    assert void.value(ds, rdflib.DCTERMS.license) is not None
+    nq = gzip.decompress((site / "dumps/unkg.nq.gz").read_bytes()).decode().splitlines()
+    with EmbeddedStore(site_store, read_only=True) as st:
+        assert len(nq) == st.count()
+
+
+def test_dumps_are_reproducible_gzip_with_checksums(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    sums = (site / "dumps/SHA256SUMS").read_text().splitlines()
+    assert len(sums) == 2
+    for line in sums:
+        digest, name = line.split("  ")
+        data = (site / "dumps" / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest
+        assert (site / "dumps" / f"{name}.sha256").read_text() == line + "\n"
+        assert data[4:8] == b"\0\0\0\0"  # gzip MTIME 0
+
+
+def test_dcat_catalogue_describes_the_dumps(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    cat = rdflib.Graph().parse(site / "catalog.ttl", format="turtle")
+    dists = list(cat.subjects(rdflib.RDF.type, DCAT.Distribution))
+    assert len(dists) == 2
+    for d in dists:
+        url = str(cat.value(d, DCAT.downloadURL))
+        data = (site / url[len(BASE):]).read_bytes()
+        assert int(cat.value(d, DCAT.byteSize)) == len(data)
+        checksum = cat.value(d, SPDX.checksum)
+        assert str(cat.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
+    assert (None, DCAT.dataset, rdflib.URIRef(BASE + "void.ttl#dataset")) in cat
+
+
+def test_sitemap_lists_every_page(published: tuple[Path, Any]) -> None:
+    site, report = published
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert len(locs) == report.pages + 1
+    assert BASE + "doc/A/RES/76/145" in locs
+    for loc in locs[1:]:
+        assert (site / (relpath_of(str(loc), BASE) + ".html")).is_file()
+
+
+def test_sitemap_splits_into_an_index_past_the_limit() -> None:
+    files = sitemaps([f"{BASE}doc/{i}" for i in range(5)], BASE, limit=2)
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    root = ET.fromstring(files["sitemap.xml"])
+    assert root.tag.endswith("sitemapindex") and len(root) == 3
+    assert len(ET.fromstring(files["sitemap-3.xml"])) == 1
+
+
+def test_context_ontology_and_server_rules_are_published(published: tuple[Path, Any]) -> None:
+    site, _ = published
+    repo = Path(__file__).resolve().parents[1]
+    assert (site / "context.jsonld").read_bytes() == (repo / "ontology/context.jsonld").read_bytes()
+    for name in ("unkg.ttl", "vocabularies.ttl", "clause-verbs.ttl", "index.html"):
+        assert (site / "ontology" / name).is_file()
+    htaccess = (site / ".htaccess").read_text()
+    assert "Vary Accept" in htaccess and "R=303" in htaccess and "text/turtle" in htaccess
+    nginx = (site / "nginx.conf").read_text()
+    assert "add_header Vary Accept" in nginx and "return 303" in nginx and "$unkg_ext" in nginx
+    assert (site / "index.html").read_text().count('href="doc/A/RES/') >= 10
+
+
+# ---- the command ----------------------------------------------------------------------------
+
+def test_cli_publish_refuses_a_non_empty_folder(site_store: Path, tmp_path: Path) -> None:
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "keep.txt").write_text("precious")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--store", str(site_store), "publish", str(other)])
+    assert result.exit_code == 2, result.output
+    result = runner.invoke(cli, ["--store", str(site_store), "publish", str(other), "--force"])
+    assert result.exit_code == 2 and (other / "keep.txt").read_text() == "precious"
+    result = runner.invoke(cli, ["--store", str(tmp_path / "nostore"), "publish", str(tmp_path / "s")])
+    assert result.exit_code == 5
+
+
+def test_cli_publish_writes_a_site_under_another_base(site_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["--store", str(site_store), "publish", str(out),
+                                      "--base-iri", "https://example.org/un/"])
+    assert result.exit_code == 0, result.output
+    assert "published" in result.output
+    # the store's IRIs are under w3id.org: under another base nothing but dataset files is written
+    assert not (out / "doc").exists() and (out / "void.ttl").is_file()
