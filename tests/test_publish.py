@@ -24,6 +24,9 @@ from unkg.publish import publish, sitemaps
 from unkg.sitepaths import UnsafePathError, inside, relpath_of
 from unkg.store import EmbeddedStore
 
+# rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

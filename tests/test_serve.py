@@ -1,0 +1,212 @@
+"""`unkg serve` over HTTP on 127.0.0.1: content negotiation of pages, site files, /sparql (GET,
+POST, result formats, service description) and no way to change the store."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import rdflib
+
+from sitefixtures import BASE, NO_PROXY, Served, serve_fixture
+from unkg import formats
+from unkg.store import EmbeddedStore
+
+RES = "/doc/A/RES/76/145"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_RAW = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+
+
+def get(server: Served, path: str, accept: str | None = None, method: str = "GET",
+        data: bytes | None = None, content_type: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(server.url + path, data=data, method=method)
+    if accept is not None:
+        req.add_header("Accept", accept)
+    if content_type:
+        req.add_header("Content-Type", content_type)
+    try:
+        with _RAW.open(req, timeout=60) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+@pytest.fixture(scope="module")
+def from_store(site_store: Path) -> Iterator[Served]:
+    """`unkg serve` without --site: every page rendered from the store."""
+    yield from serve_fixture(site_store, None)
+
+
+@pytest.mark.parametrize("accept,expected", [
+    ("text/html", "text/html"),
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),  # a browser
+    ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
+    ("application/ld+json;q=0.2, text/turtle;q=0.9, text/html;q=0.1", "text/turtle"),
+    ("text/*", "text/html"),
+    ("text/*;q=0.3, text/turtle", "text/turtle"),
+    ("*/*", "text/html"),
+    ("text/html;q=0, */*", "text/turtle"),
+    (None, "text/html"),
+])
+def test_pages_are_negotiated(served_site: Served, accept: str | None, expected: str) -> None:
+    status, headers, body = get(served_site, RES, accept)
+    assert status == 200
+    assert headers["content-type"].split(";")[0] == expected
+    assert "Accept" in headers["vary"]
+    ext = {"text/html": ".html", "text/turtle": ".ttl", "application/ld+json": ".jsonld"}[expected]
+    assert headers["content-location"] == "145" + ext
+
+
+@pytest.mark.parametrize("accept", ["image/png", "application/rdf+xml", "text/turtle;q=0, text/html;q=0, "
+                                    "application/ld+json;q=0", "text/csv"])
+def test_unacceptable_types_get_406(served_site: Served, accept: str) -> None:
+    status, headers, body = get(served_site, RES, accept)
+    assert status == 406
+    assert "Accept" in headers["vary"]
+    assert b"text/turtle" in body
+
+
+def test_negotiated_forms_are_the_published_files(served_site: Served, published: tuple[Path, Any]) -> None:
+    site = published[0]
+    for accept, ext in (("text/turtle", ".ttl"), ("application/ld+json", ".jsonld"), ("text/html", ".html")):
+        assert get(served_site, RES, accept)[2] == (site / f"doc/A/RES/76/145{ext}").read_bytes()
+        status, headers, body = get(served_site, RES + ext, "image/png")  # an extension picks the form
+        assert status == 200 and body == (site / f"doc/A/RES/76/145{ext}").read_bytes()
+
+
+def test_pages_rendered_from_the_store_equal_the_published_ones(
+        from_store: Served, published: tuple[Path, Any]) -> None:
+    site = published[0]
+    for rel in ("doc/A/RES/76/145", "session/ga/76", "doc/A/RES/72/153", "body/ga/third-committee",
+                "doc/S/RES/1325(2000)" if (site / "doc/S/RES/1325(2000).ttl").exists() else "doc/A/76/457"):
+        for accept, ext in (("text/turtle", ".ttl"), ("application/ld+json", ".jsonld"), ("text/html", ".html")):
+            status, _, body = get(from_store, "/" + urllib.parse.quote(rel), accept)
+            assert status == 200, rel
+            assert body == (site / f"{rel}{ext}").read_bytes(), rel + ext
+
+
+def test_turtle_over_http_parses_and_describes_the_resource(served_site: Served) -> None:
+    _, _, body = get(served_site, RES, "text/turtle")
+    g = rdflib.Graph().parse(data=body.decode(), format="turtle")
+    assert (rdflib.URIRef(BASE + RES[1:]), rdflib.RDF.type, rdflib.URIRef("https://schema.org/Legislation")) in g
+
+
+def test_parts_answer_303_to_their_document(served_site: Served) -> None:
+    status, headers, _ = get(served_site, RES + "/op/1", "text/turtle")
+    assert status == 303
+    assert headers["location"] == RES + "#op/1"
+    status, headers, _ = get(served_site, RES + "/citation/1")
+    assert status == 303 and headers["location"] == RES + "#citation/1"
+
+
+def test_site_files_and_unknown_paths(served_site: Served) -> None:
+    status, headers, body = get(served_site, "/void.ttl")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    status, headers, body = get(served_site, "/dumps/unkg.nq.gz")
+    assert status == 200 and body[:2] == b"\x1f\x8b"
+    assert get(served_site, "/sitemap.xml")[0] == 200
+    assert get(served_site, "/")[0] == 200
+    for path in ("/doc/nothing/here", "/.htaccess", "/.unkg-site", "/doc/X/RES/1/../../../../etc/passwd",
+                 "/%2e%2e/%2e%2e/etc/passwd", "/doc/%2E%2E/%2E%2E/%2E%2E/escaped"):
+        status, _, body = get(served_site, path)
+        assert status in (400, 404), path
+        assert b"root:" not in body
+
+
+def test_only_get_and_head_on_pages(served_site: Served) -> None:
+    assert get(served_site, RES, method="PUT", data=b"x")[0] == 405
+    assert get(served_site, RES, method="DELETE")[0] == 405
+
+
+# ---- SPARQL ---------------------------------------------------------------------------------
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def test_sparql_get_and_post_with_result_negotiation(served_site: Served, site_store: Path) -> None:
+    with EmbeddedStore(site_store, read_only=True) as st:
+        expected = int(next(iter(st.query(COUNT)))["n"].value)  # type: ignore[call-overload]
+    q = urllib.parse.urlencode({"query": COUNT})
+    status, headers, body = get(served_site, "/sparql?" + q, "application/sparql-results+json")
+    assert status == 200 and headers["content-type"].startswith("application/sparql-results+json")
+    assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
+    status, headers, body = get(served_site, "/sparql?" + q, "text/csv")
+    assert status == 200 and body.decode().splitlines() == ["n", str(expected)]
+    status, headers, body = get(served_site, "/sparql?" + q, "application/sparql-results+xml")
+    assert status == 200 and b"<sparql" in body
+    status, _, body = get(served_site, "/sparql", "application/sparql-results+json", "POST",
+                          q.encode(), "application/x-www-form-urlencoded")
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
+    status, _, body = get(served_site, "/sparql", "application/sparql-results+json", "POST",
+                          COUNT.encode(), "application/sparql-query")
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
+
+
+def test_sparql_construct_negotiates_rdf_formats(served_site: Served) -> None:
+    q = urllib.parse.urlencode({"query": f"CONSTRUCT {{ <{BASE}doc/A/RES/76/145> ?p ?o }} "
+                                         f"WHERE {{ <{BASE}doc/A/RES/76/145> ?p ?o }}"})
+    status, headers, body = get(served_site, "/sparql?" + q, "text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert len(rdflib.Graph().parse(data=body.decode(), format="turtle")) > 10
+
+
+def test_sparql_service_description(served_site: Served) -> None:
+    status, headers, body = get(served_site, "/sparql", "text/turtle")
+    assert status == 200
+    g = rdflib.Graph().parse(data=body.decode(), format="turtle",
+                             publicID=served_site.url + "/sparql")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (None, rdflib.RDF.type, sd.Service) in g
+
+
+@pytest.mark.parametrize("how", ["sparql-update body", "form update", "query string update", "update as query"])
+def test_sparql_updates_are_refused_and_change_nothing(served_site: Served, site_store: Path, how: str) -> None:
+    update = f"INSERT DATA {{ GRAPH <{BASE}graph/evil> {{ <{BASE}doc/evil> <{BASE}p> \"x\" }} }}"
+    if how == "sparql-update body":
+        status = get(served_site, "/sparql", None, "POST", update.encode(), "application/sparql-update")[0]
+    elif how == "form update":
+        status = get(served_site, "/sparql", None, "POST", urllib.parse.urlencode({"update": update}).encode(),
+                     "application/x-www-form-urlencoded")[0]
+    elif how == "query string update":
+        status = get(served_site, "/sparql?" + urllib.parse.urlencode({"update": update}))[0]
+    else:
+        status = get(served_site, "/sparql?" + urllib.parse.urlencode({"query": update}))[0]
+    assert status in (400, 403, 415)
+    ask = urllib.parse.urlencode({"query": f"ASK {{ <{BASE}doc/evil> ?p ?o }}"})
+    _, _, body = get(served_site, "/sparql?" + ask, "application/sparql-results+json")
+    assert json.loads(body)["boolean"] is False
+
+
+def test_server_binds_loopback_by_default(served_site: Served) -> None:
+    """The listening socket (read from /proc/net/tcp) is on 127.0.0.1 only."""
+    listening = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, port = local.split(":")
+        if state == "0A" and int(port, 16) == served_site.port:
+            listening.append(address)
+    assert listening == ["0100007F"]
+
+
+def test_accept_negotiation_in_the_format_registry() -> None:
+    offered = [formats.lookup("html", ("page",)), formats.lookup("ttl", ("rdf",)),
+               formats.lookup("jsonld", ("rdf",))]
+    assert formats.negotiate("text/turtle", offered).name == "ttl"  # type: ignore[union-attr]
+    assert formats.negotiate("application/ld+json;q=1.0, text/turtle;q=0.99", offered).name == "jsonld"  # type: ignore[union-attr]
+    assert formats.negotiate("*/*;q=0.1, text/turtle;q=0.01", offered).name == "html"  # type: ignore[union-attr]
+    assert formats.negotiate("text/turtle;q=garbage, application/ld+json", offered).name == "jsonld"  # type: ignore[union-attr]
+    assert formats.negotiate("image/*", offered) is None
+    assert formats.negotiate("", offered).name == "html"  # type: ignore[union-attr]
