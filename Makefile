@@ -1,5 +1,5 @@
 # unkg: two commands on a fresh machine with nothing but Python 3.11+:
-#   make demo   - install, load the sample corpus, validate, query, export
+#   make demo   - install, load the sample corpus, validate, query, export, publish the site
 #   make test   - install with test extras, type-check and run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -31,7 +31,9 @@ demo: $(VENV)/.installed
 	$(UNKG) --store $(DSTORE) export -o $(DEMO)/unkg.ttl
 	$(UNKG) --store $(DSTORE) export -o $(DEMO)/unkg.jsonld
 	$(UNKG) --store $(DSTORE) info
-	@echo "demo: Turtle in $(DEMO)/unkg.ttl, JSON-LD in $(DEMO)/unkg.jsonld, SHACL report in $(DEMO)/validation.json"
+	$(UNKG) --store $(DSTORE) publish $(DEMO)/site
+	@echo "demo: Turtle in $(DEMO)/unkg.ttl, JSON-LD in $(DEMO)/unkg.jsonld, SHACL report in $(DEMO)/validation.json,"
+	@echo "      linked-data site in $(DEMO)/site (browse it: $(UNKG) --store $(DSTORE) serve --site $(DEMO)/site)"
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/python -m mypy

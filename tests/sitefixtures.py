@@ -114,7 +114,7 @@ def published(site_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     from unkg.publish import publish
     out = tmp_path_factory.mktemp("published") / "site"
     with EmbeddedStore(site_store, read_only=True) as st:
-        report = publish(st, out, BASE)
+        report = publish(st, out, BASE, jobs=2)
     return out, report
 
 

@@ -506,10 +506,13 @@ def push(ctx: click.Context, endpoint: str | None, graph_store: str | None, grap
 @cli.command()
 @click.argument("outdir", metavar="OUTDIR")
 @click.option("--force", is_flag=True, help="Replace a site unkg published in OUTDIR before.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes rendering pages (default: one per core, up to 4).")
 @store_option
 @base_option
 @click.pass_context
-def publish(ctx: click.Context, outdir: str, force: bool, store: str | None, base_iri: str | None) -> None:
+def publish(ctx: click.Context, outdir: str, force: bool, jobs: int | None, store: str | None,
+            base_iri: str | None) -> None:
     """Write the store as a static linked-data site into OUTDIR.
 
     One .html, .ttl and .jsonld per resource at its IRI path under the base IRI, plus void.ttl,
@@ -534,7 +537,7 @@ def publish(ctx: click.Context, outdir: str, force: bool, store: str | None, bas
                 click.echo(f"\r{done}/{total} pages", err=True, nl=False)
 
         with EmbeddedStore(cfg.store, read_only=True) as st:
-            report = publish_site(st, outdir, cfg.base_iri, force=force, progress=progress)
+            report = publish_site(st, outdir, cfg.base_iri, force=force, progress=progress, jobs=jobs)
         if tty:
             click.echo("", err=True)
         log(f"published {report.pages} pages, {report.files} files ({report.bytes} bytes) to "

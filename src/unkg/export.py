@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import rdflib
@@ -30,6 +31,7 @@ PREFIXES: dict[str, str] = {
 _PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
+@lru_cache(maxsize=65536)  # pure; a site of pages writes the same terms over and over
 def _short(term: str) -> str:
     if term.startswith("<") and term.endswith(">"):
         iri = term[1:-1]

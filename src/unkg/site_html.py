@@ -68,6 +68,16 @@ def url_path(relpath: str) -> str:
     return "./" + encoded if ":" in first or not encoded else encoded
 
 
+@lru_cache(maxsize=65536)
+def _relative_url(target: str, from_dir: str) -> str:
+    return url_path(posixpath.relpath(target + ".html", from_dir or "."))
+
+
+@lru_cache(maxsize=4096)
+def _symbol_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w/])" + re.escape(pattern) + r"(?![\w/])")
+
+
 class Linker:
     """Links from one page to other pages (relative .html URLs) or to external IRIs."""
 
@@ -80,8 +90,7 @@ class Linker:
         if where is None:
             return iri if iri.startswith(("http://", "https://")) else None
         page, anchor = where
-        rel = posixpath.relpath(self.idx.pages[page] + ".html", self.dir or ".")
-        return url_path(rel) + (f"#{quote(anchor, safe='/-._~')}" if anchor else "")
+        return _relative_url(self.idx.pages[page], self.dir) + (f"#{quote(anchor, safe='/-._~')}" if anchor else "")
 
     def a(self, iri: str, text: str | None = None, cls: str = "") -> str:
         label = escape(text if text is not None else self.idx.label(iri))
@@ -132,7 +141,7 @@ def linked_text(text: str, targets: list[str], link: Linker) -> tuple[str, list[
     for iri in targets:
         found = False
         for pattern in _symbol_patterns(link.idx.label(iri)):
-            for m in re.finditer(r"(?<![\w/])" + re.escape(pattern) + r"(?![\w/])", text):
+            for m in _symbol_regex(pattern).finditer(text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in spans):
                     spans.append((m.start(), m.end(), iri))
                     found = True

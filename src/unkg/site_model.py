@@ -99,10 +99,20 @@ def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
         if pred == DCT_TITLE:
             idx.titles.update(found)
     for q in _objects(raw, UNKG + "dateAdopted"):
-        if isinstance(q.object, ox.Literal):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
             idx.dates[q.subject.value] = q.object.value
+    # a cited resolution that is not loaded is dated by the citations that give its date
+    cited_date = {q.subject.value: q.object.value for q in _objects(raw, UNKG + "citedDate")
+                  if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)}
+    adopted = set(idx.dates)
+    for q in _objects(raw, UNKG + "citedDocument"):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+            date = cited_date.get(q.subject.value)
+            doc = q.object.value
+            if date and doc not in adopted and (doc not in idx.dates or date < idx.dates[doc]):
+                idx.dates[doc] = date
     for q in _objects(raw, ELI_CITES):
-        if isinstance(q.object, ox.NamedNode):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
             idx.cites.setdefault(q.subject.value, set()).add(q.object.value)
             idx.cited_by.setdefault(q.object.value, set()).add(q.subject.value)
     for q in _objects(raw, UNKG + "describes"):
@@ -110,7 +120,7 @@ def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
             idx.doc_graph[q.object.value] = q.graph_name.value
     for pred, target in ((UNKG + "session", idx.session_of), (UNKG + "committee", idx.committee_of)):
         for q in _objects(raw, pred):
-            if isinstance(q.object, ox.NamedNode):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
                 target[q.subject.value] = q.object.value
 
     candidates = sorted(s for s in idx.types if s.startswith(base))
