@@ -20,6 +20,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from sitefixtures import BASE, HOSTILE_SKIPPED, HOSTILE_TITLE
 from unkg.cli import cli
+from unkg.progress import Meter
 from unkg.publish import publish, sitemaps
 from unkg.sitepaths import UnsafePathError, inside, relpath_of
 from unkg.store import EmbeddedStore
@@ -145,7 +146,9 @@ def test_publishing_twice_gives_byte_identical_files(site_store: Path, published
     first = tree(published[0])
     with EmbeddedStore(site_store, read_only=True) as st:
         # one process this time (the fixture's site used worker processes): same files
-        publish(st, tmp_path / "again", BASE, jobs=1)
+        meter = Meter()
+        report = publish(st, tmp_path / "again", BASE, jobs=1, meter=meter)
+        assert (meter.total, meter.done, meter.unit, meter.closed) == (report.pages, report.pages, "pages", True)
         # --force over a site published before replaces it, with the same result
         publish(st, tmp_path / "again", BASE, force=True, jobs=2)
     second = tree(tmp_path / "again")

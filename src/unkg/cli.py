@@ -530,16 +530,9 @@ def publish(ctx: click.Context, outdir: str, force: bool, jobs: int | None, stor
     cfg = _settings(ctx, store, base_iri)
 
     def go() -> None:
-        tty = sys.stderr.isatty()
-
-        def progress(done: int, total: int) -> None:
-            if tty and (done == total or done % 50 == 0):
-                click.echo(f"\r{done}/{total} pages", err=True, nl=False)
-
         with EmbeddedStore(cfg.store, read_only=True) as st:
-            report = publish_site(st, outdir, cfg.base_iri, force=force, progress=progress, jobs=jobs)
-        if tty:
-            click.echo("", err=True)
+            report = publish_site(st, outdir, cfg.base_iri, force=force, jobs=jobs,
+                                  meter=progress_bar("publishing"))
         log(f"published {report.pages} pages, {report.files} files ({report.bytes} bytes) to "
             f"{report.outdir} in {report.seconds:.1f} s; {len(report.skipped)} resources skipped")
         for iri, why in sorted(report.skipped.items()):

@@ -28,6 +28,7 @@ from . import site_html
 from .errors import UsageError
 from .export import serialize_triples
 from .jsonld import compact
+from .progress import Progress
 from .resources import project_dir
 from .site_model import UNKG, SiteIndex, Triple, build_index, describe, incoming
 from .sitepaths import UnsafePathError, inside
@@ -135,7 +136,7 @@ def _prepare_outdir(outdir: Path, force: bool) -> None:
 
 
 def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool = False,
-            progress: Callable[[int, int], None] | None = None,
+            meter: Progress | None = None,
             ontology_docs: Callable[[Path], None] | None = None,
             sitemap_limit: int = SITEMAP_LIMIT, jobs: int | None = None) -> PublishReport:
     """Write the linked-data site of `store` into `outdir` (empty, or a site published before
@@ -156,19 +157,32 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
     if jobs is None:
         jobs = min(4, os.cpu_count() or 1) if len(pages) >= 200 else 1
     chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
-    done = 0
+    if meter is not None:
+        meter.start(len(pages), "pages")
+    try:
+        _render_pages(store, idx, sessions, pages, chunks, jobs, out, report, meter)
+    finally:
+        if meter is not None:
+            meter.close()
+    _write_dataset(store, idx, out, base_iri, ontology_docs, sitemap_limit)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _render_pages(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, dict[str, list[str]]],
+                  pages: list[str], chunks: list[tuple[int, int]], jobs: int, out: _Writer,
+                  report: PublishReport, meter: Progress | None) -> None:
     if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
         # children inherit the index by fork and open the store read-only themselves
-        _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=root)
+        _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for n_pages, n_files, n_bytes in pool.imap_unordered(_render_chunk, chunks):
                     report.pages += n_pages
                     report.files += n_files
                     report.bytes += n_bytes
-                    done += n_pages
-                    if progress:
-                        progress(done, len(pages))
+                    if meter is not None:
+                        meter.advance(n_pages)
         finally:
             _SHARED.clear()
     else:
@@ -177,12 +191,8 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
                 for ext, data in render_page(store, idx, iri, sessions).items():
                     out.write(idx.pages[iri] + ext, data)
                 report.pages += 1
-            done = end
-            if progress:
-                progress(done, len(pages))
-    _write_dataset(store, idx, out, base_iri, ontology_docs, sitemap_limit)
-    report.seconds = time.perf_counter() - started
-    return report
+            if meter is not None:
+                meter.advance(end - start)
 
 
 CHUNK = 100  # pages per task of a worker process
