@@ -9,7 +9,7 @@ document's parts from its own named graph), never by loading the whole store int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 import pyoxigraph as ox
 
@@ -145,40 +145,52 @@ def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
     return idx
 
 
+def _distinct_po(store: EmbeddedStore, node: ox.NamedNode) -> Iterable[tuple[ox.NamedNode, Any]]:
+    """(predicate, object) of a subject in any graph, each once: a shared resource (a session, a
+    committee) is restated in every document's graph, and Oxigraph removes the repeats faster
+    than Python can."""
+    rows = store.query(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}")
+    for row in rows:  # type: ignore[union-attr]
+        yield row["p"], row["o"]
+
+
 def describe(store: EmbeddedStore, idx: SiteIndex, page: str) -> set[Triple]:
     """The triples a page publishes: its resource's and its parts' own statements (from every
     graph), plus the eli:cites statements of documents that cite it."""
     raw = store.raw
     out: set[Triple] = set()
     node = ox.NamedNode(page)
-    for q in raw.quads_for_pattern(node, None, None, None):
-        out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+    for p, o in _distinct_po(store, node):
+        out.add((node, p, o))
     parts = idx.parts.get(page, [])
     if parts:
         wanted = set(parts)
         graph = idx.doc_graph.get(page)
-        if graph is not None:
+        if graph is not None:  # a loaded document's parts are all in its own graph
             for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
                 if isinstance(q.subject, ox.NamedNode) and q.subject.value in wanted:
                     out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
         else:
             for part in parts:
-                for q in raw.quads_for_pattern(ox.NamedNode(part), None, None, None):
-                    out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+                part_node = ox.NamedNode(part)
+                for p, o in _distinct_po(store, part_node):
+                    out.add((part_node, p, o))
     cites = ox.NamedNode(ELI_CITES)
-    for q in raw.quads_for_pattern(None, cites, node, None):
-        if isinstance(q.subject, ox.NamedNode):
-            out.add((q.subject, cites, node))
+    for row in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s {cites} {node} }}"):  # type: ignore[union-attr]
+        if isinstance(row["s"], ox.NamedNode):
+            out.add((row["s"], cites, node))
     return out
 
 
 def incoming(store: EmbeddedStore, idx: SiteIndex, page: str) -> list[tuple[str, str]]:
     """(predicate, page IRI) of the pages whose resource or parts point at `page`, sorted."""
     found: set[tuple[str, str]] = set()
-    for q in store.raw.quads_for_pattern(None, None, ox.NamedNode(page), None):
-        if not isinstance(q.subject, ox.NamedNode):
+    rows = store.query(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(page)} }}")
+    for row in rows:  # type: ignore[union-attr]
+        subject = row["s"]
+        if not isinstance(subject, ox.NamedNode):
             continue
-        where = idx.page_of(q.subject.value)
+        where = idx.page_of(subject.value)
         if where is not None and where[0] != page:
-            found.add((q.predicate.value, where[0]))
+            found.add((row["p"].value, where[0]))
     return sorted(found)
