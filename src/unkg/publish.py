@@ -369,7 +369,8 @@ def htaccess(base: str) -> str:
     parts = "|".join(PART_SEGMENTS)
     return f"""# unkg: content negotiation for Apache httpd (mod_rewrite, mod_headers, mod_mime).
 # Put the published folder at the path of the base IRI {base}
-# with AllowOverride FileInfo (or copy these lines into the server configuration).
+# with AllowOverride FileInfo Indexes Options=Indexes,MultiViews (or copy these lines into the
+# server configuration).
 Options -MultiViews -Indexes
 DirectorySlash Off
 DirectoryIndex index.html
@@ -378,13 +379,16 @@ AddType application/ld+json .jsonld
 AddType text/html .html
 AddType application/n-quads .nq
 AddCharset utf-8 .ttl .jsonld .html
-<FilesMatch "\\.gz$">
-  Header set Content-Encoding none
-</FilesMatch>
+# the dumps are gzip files to download, not gzip-encoded Turtle or N-Quads
+RemoveEncoding .gz
+AddType application/gzip .gz
 RewriteEngine On
+# hidden files (this one, .unkg-site) are not part of the site
+RewriteRule (^|/)\\. - [R=404,L]
 # A document's parts (paragraphs, footnotes, citations...) are described on its page: 303 See Other.
 RewriteRule ^(doc/.+?)/({parts})(/.*)?$ {base}$1 [R=303,L]
-# Extension-based negotiation: the first form the Accept header names, HTML otherwise.
+# Extension-based negotiation: Turtle when the Accept header names it (and does not start
+# with text/html), else JSON-LD likewise, else HTML. (No q-values: `unkg serve` weighs them.)
 RewriteCond %{{HTTP_ACCEPT}} !^\\s*text/html
 RewriteCond %{{HTTP_ACCEPT}} text/turtle
 RewriteCond %{{REQUEST_FILENAME}}.ttl -f
@@ -404,31 +408,41 @@ Header append Vary Accept env=VARY_ACCEPT
 def nginx_conf(base: str) -> str:
     prefix = _base_path(base)
     parts = "|".join(PART_SEGMENTS)
-    return f"""# unkg: content negotiation for nginx. Include inside a server {{ }} block whose
-# requests for {base} reach this location; set the root so that
-# {prefix} maps to the published folder (alias works too).
-types {{
-    text/turtle ttl;
-    application/ld+json jsonld;
-    text/html html;
-    application/gzip gz;
-    text/xml xml;
-}}
-# First match wins: a browser (text/html first) gets HTML.
+    return f"""# unkg: content negotiation for nginx. Include this file in the http {{ }} block
+# (include /etc/nginx/unkg.conf;) and adjust listen, server_name and root: the published
+# folder must be at {{root}}{prefix} so that {base} requests find their files.
 map $http_accept $unkg_ext {{
-    default                    ".html";
-    "~*^\\s*text/html"          ".html";
-    "~*text/turtle"            ".ttl";
-    "~*application/(ld\\+)?json" ".jsonld";
+    # first match wins: a browser (text/html first) gets HTML
+    "~*^\\s*text/html"            ".html";
+    "~*text/turtle"                ".ttl";
+    "~*application/(ld\\+)?json"    ".jsonld";
+    default                        ".html";
 }}
-location ~ ^{prefix}(doc/.+?)/({parts})(/.*)?$ {{
-    return 303 {base}$1;
-}}
-location {prefix} {{
-    add_header Vary Accept always;
+server {{
+    listen 127.0.0.1:8080;
+    server_name localhost;
+    root /var/www;
+    types {{
+        text/turtle ttl;
+        application/ld+json jsonld;
+        text/html html;
+        application/gzip gz;
+        application/xml xml;
+        text/plain sha256;
+    }}
     charset utf-8;
     charset_types text/turtle application/ld+json text/html;
-    try_files $uri$unkg_ext $uri.html $uri $uri/index.html =404;
+    # a document's parts (paragraphs, footnotes, citations...) are described on its page
+    location ~ ^{prefix}(doc/.+?)/({parts})(/.*)?$ {{
+        return 303 {base}$1;
+    }}
+    location ~ /\\. {{
+        return 404;
+    }}
+    location {prefix} {{
+        add_header Vary Accept always;
+        try_files $uri$unkg_ext $uri.html $uri =404;
+    }}
 }}
 """
 
