@@ -97,13 +97,22 @@ def lineage_svg(idx: SiteIndex, focus: str, href: Callable[[str], str | None]) -
     return "".join(out)
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def committee_order(name: str) -> tuple[int, str]:
+    """Main Committees in their numbered order, then the others by name."""
+    first = name.split(" ", 1)[0].lower()
+    return (_ORDINALS.index(first) if first in _ORDINALS else len(_ORDINALS), name)
+
+
 def session_svg(idx: SiteIndex, by_committee: dict[str, list[str]],
                 href: Callable[[str], str | None]) -> str:
     """Resolutions of a session by committee: one row per committee (label, count, squares)."""
     if not by_committee:
         return ""
-    label_w, cell, per_row = 230, 18, 30
-    rows: list[tuple[str, list[str]]] = sorted(by_committee.items())
+    label_w, cell, per_row = 250, 18, 30
+    rows = sorted(by_committee.items(), key=lambda kv: committee_order(kv[0]))
     y = PAD
     body: list[str] = []
     for name, resolutions in rows:

@@ -36,6 +36,7 @@ from .store import EmbeddedStore
 from .vocabularies import LICENSE
 
 MARKER = ".unkg-site"
+PLENARY = "Plenary (no Main Committee)"
 SITE_TITLE = "unkg: United Nations resolutions as linked data"
 SITEMAP_LIMIT = 50000  # URLs per sitemap file (sitemaps.org)
 PART_SEGMENTS = ("en", "pp", "op", "fn", "part", "annex", "citation", "mandate", "inclusion", "vote")
@@ -85,7 +86,7 @@ def session_resolutions(idx: SiteIndex) -> dict[str, dict[str, list[str]]]:
     for res, session in idx.session_of.items():
         if res in idx.pages and idx.is_resolution(res):
             committee = idx.committee_of.get(res)
-            name = idx.label(committee) if committee else "Plenary (without reference to a Main Committee)"
+            name = idx.label(committee) if committee else PLENARY
             out.setdefault(session, {}).setdefault(name, []).append(res)
     for groups in out.values():
         for items in groups.values():

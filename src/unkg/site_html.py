@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .lineage_svg import lineage_svg, session_svg
+from .lineage_svg import committee_order, lineage_svg, session_svg
 from .site_model import ELI, RDF_TYPE, UNKG, SiteIndex, anchor_of
 
 CSS = """body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1f}
@@ -330,7 +330,7 @@ def generic_page(page: Page, by_committee: dict[str, list[str]] | None = None) -
     if by_committee:
         svg = session_svg(idx, by_committee, link.href)
         body.append(f'<h2>Resolutions by committee</h2><figure class="session">{svg}</figure>')
-        for name, resolutions in sorted(by_committee.items()):
+        for name, resolutions in sorted(by_committee.items(), key=lambda kv: committee_order(kv[0])):
             body.append(f"<h3>{escape(name)} ({len(resolutions)})</h3><ul>" + "".join(
                 f"<li>{link.a(r)} {escape(idx.titles.get(r, ''))}</li>" for r in resolutions)
                 + "</ul>")

@@ -63,9 +63,10 @@ class SiteIndex:
     def label(self, iri: str) -> str:
         if iri in self.labels:
             return self.labels[iri]
-        if iri.startswith(self.base):
+        if iri in self.pages:
             return iri[len(self.base):]
-        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+        # a vocabulary concept or an outside IRI: its last segment ('regular', 'recalls')
+        return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ") or iri
 
     def is_resolution(self, iri: str) -> bool:
         return bool(self.types.get(iri, set()) & RESOLUTION_CLASSES)
