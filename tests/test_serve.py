@@ -210,3 +210,15 @@ def test_accept_negotiation_in_the_format_registry() -> None:
     assert formats.negotiate("text/turtle;q=garbage, application/ld+json", offered).name == "jsonld"  # type: ignore[union-attr]
     assert formats.negotiate("image/*", offered) is None
     assert formats.negotiate("", offered).name == "html"  # type: ignore[union-attr]
+
+
+def test_cli_serve_reports_a_missing_store_or_site(site_store: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from unkg.cli import cli
+
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "serve", "--port", "1"])
+    assert result.exit_code == 5, result.output
+    result = CliRunner().invoke(cli, ["--store", str(site_store), "serve", "--site", str(tmp_path / "none"),
+                                      "--port", "1"])
+    assert result.exit_code == 3 and "unkg publish" in result.output

@@ -273,11 +273,11 @@ def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
 
     if site is not None and not Path(site).is_dir():
         raise UnkgError(f"no published site at {site}: run `unkg publish {site}` first")
-    # `kill` (SIGTERM) ends the server like Ctrl-C, so the Oxigraph child is stopped too
-    signal.signal(signal.SIGTERM, _terminate)
     sparql_port = _free_port()
     proc = subprocess.Popen(server_command(store, "127.0.0.1", sparql_port, timeout_s, cors),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # `kill` (SIGTERM) ends the server like Ctrl-C, so the Oxigraph child is stopped too
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         _wait_for(sparql_port, proc)
         app = SiteApp(store, base_iri, site, sparql_port, cors)
@@ -286,6 +286,7 @@ def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
     except KeyboardInterrupt:
         return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         proc.terminate()
         try:
             proc.wait(timeout=10)

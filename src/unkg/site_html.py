@@ -62,10 +62,10 @@ def _props(triples: set[tuple[Any, Any, Any]]) -> dict[str, dict[str, list[Any]]
 
 
 def url_path(relpath: str) -> str:
-    """A relative path as a URL path (percent-encoded; './' first if a ':' could read as a scheme)."""
+    """A relative path as a URL path, percent-encoded (':' too, so that 'a:b' is never read as a
+    scheme; a server decodes it back to the same file name)."""
     encoded = quote(relpath, safe="/-._~!$&'()*+,;=@")
-    first = encoded.split("/", 1)[0]
-    return "./" + encoded if ":" in first or not encoded else encoded
+    return encoded or "./"
 
 
 @lru_cache(maxsize=65536)
