@@ -169,6 +169,44 @@ CASES = [
     Case("source-checksum", "SourceRecordShape",
          '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ; unkg:sourceChecksum "md5:abc" .',
          "graph/A/RES/1/1", "unkg:sourceChecksum"),
+    Case("clause-verb-not-in-vocabulary", "OperativeParagraphShape",
+         GOOD_DOC.replace("clause-verb/decides", "clause-verb/frobnicates"),
+         "doc/A/RES/1/1/op/1", "unkg:clauseVerb"),
+    Case("preambular-clause-verb-not-in-vocabulary", "PreambularParagraphShape",
+         '<doc/A/RES/1/1/pp/1> a unkg:PreambularParagraph ; unkg:number 1 ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1> ; '
+         'unkg:clauseVerb <https://w3id.org/unkg/vocab/clause-verb/recallingly> .',
+         "doc/A/RES/1/1/pp/1", "unkg:clauseVerb"),
+    Case("expression-embodied-by-untyped-file", "ResolutionExpressionShape",
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression ; eli:realizes <doc/A/RES/1/1> ; '
+         'eli:language <http://publications.europa.eu/resource/authority/language/ENG> ; '
+         'eli:is_embodied_by <doc/A/RES/1/1/en/txt> .', "doc/A/RES/1/1/en", "eli:is_embodied_by"),
+    Case("file-without-format", "FileShape",
+         '<doc/A/RES/1/1/en/pdf> a unkg:File ; eli:embodies <doc/A/RES/1/1/en> . '
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression .', "doc/A/RES/1/1/en/pdf", "eli:format"),
+    Case("file-format-not-a-media-type", "FileShape",
+         '<doc/A/RES/1/1/en/pdf> a unkg:File ; eli:embodies <doc/A/RES/1/1/en> ; eli:format <http://example.org/pdf> . '
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression .', "doc/A/RES/1/1/en/pdf", "eli:format"),
+    Case("file-embodies-no-expression", "FileShape",
+         '<doc/A/RES/1/1/en/txt> a unkg:File ; '
+         'eli:format <http://www.iana.org/assignments/media-types/text/plain> .',
+         "doc/A/RES/1/1/en/txt", "eli:embodies"),
+    Case("file-iri-outside-base", "FileShape",
+         '<http://example.org/A-RES-1-1.pdf> a unkg:File ; eli:embodies <doc/A/RES/1/1/en> ; '
+         'eli:format <http://www.iana.org/assignments/media-types/application/pdf> . '
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression .', "http://example.org/A-RES-1-1.pdf", None),
+    Case("meeting-record-untyped", "MeetingShape",
+         '<meeting/ga/61/plenary/67> a unkg:Meeting ; unkg:meetingNumber 67 ; unkg:ofBody <body/ga> ; '
+         'unkg:recordedIn <doc/A/61/PV.67> . <body/ga> a unkg:Body ; rdfs:label "GA"@en .',
+         "meeting/ga/61/plenary/67", "unkg:recordedIn"),
+    Case("agenda-item-topic-untyped", "AgendaItemShape",
+         '<session/ga/61/item/85> a unkg:AgendaItem ; unkg:itemNumber "85" ; unkg:inSession <session/ga/61> ; '
+         'unkg:topic <topic/ict> . <session/ga/61> a unkg:Session .',
+         "session/ga/61/item/85", "unkg:topic"),
+    Case("source-derived-from-untyped-file", "SourceRecordShape",
+         '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ; '
+         'unkg:sourceChecksum "0000000000000000000000000000000000000000000000000000000000000000" ; '
+         'prov:wasDerivedFrom <doc/A/RES/1/1/en/txt> .', "graph/A/RES/1/1", "prov:wasDerivedFrom"),
     Case("source-without-provenance", "SourceRecordShape",
          '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> .',
          "graph/A/RES/1/1", "unkg:sourceChecksum", "Warning"),
@@ -189,6 +227,7 @@ def validate(data: Graph, shapes: Graph) -> Graph:
 
 def _expand(curie: str) -> URIRef:
     prefixes = {"unkg": str(UNKG._NS), "eli": "http://data.europa.eu/eli/ontology#",
+                "prov": "http://www.w3.org/ns/prov#",
                 "dcterms": "http://purl.org/dc/terms/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
     prefix, local = curie.split(":", 1)
     return URIRef(prefixes[prefix] + local)
