@@ -291,7 +291,9 @@ class _Mapper:
         add((expr, RDF.type, ELI.LegalExpression))
         add((expr, ELI.realizes, doc))
         add((expr, ELI.language, _ENG))
-        fmt = _file_format(self.prov.source_file if self.prov is not None else r.source)
+        # the loaded file (ELI Format) comes with the provenance: `unkg parse` of a file and of
+        # stdin give the same graph, so the Record's own source name is not used
+        fmt = _file_format(self.prov.source_file) if self.prov is not None else None
         if fmt is not None:
             self.file = f = self.iris.file(self.symbol, "en", fmt[0])
             add((expr, ELI.is_embodied_by, f))
