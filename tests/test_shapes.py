@@ -75,6 +75,10 @@ CASES = [
          GOOD_DOC + """<doc/A/RES/1/1> unkg:hasParagraph <doc/A/RES/1/1/op/3> .
             <doc/A/RES/1/1/op/3> a unkg:OperativeParagraph ; unkg:number 3 .""",
          "doc/A/RES/1/1", None, "Warning"),
+    Case("preambular-numbering-gap", "PreambularNumberingShape",
+         GOOD_DOC + """<doc/A/RES/1/1> unkg:hasParagraph <doc/A/RES/1/1/pp/2> .
+            <doc/A/RES/1/1/pp/2> a unkg:PreambularParagraph ; unkg:number 2 .""",
+         "doc/A/RES/1/1", None, "Warning"),
     Case("report-symbol", "DocumentShape",
          '<doc/A/61/389> a unkg:Report ; unkg:symbol "A 61 389" .', "doc/A/61/389", "unkg:symbol"),
     Case("document-without-symbol", "DocumentShape",
