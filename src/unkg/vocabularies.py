@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
+from .shapes import _regex_escape
 from .vocab import CLAUSE_VERB, UNKG
 
 USH = "https://w3id.org/unkg/shapes#"
@@ -53,21 +53,24 @@ def clause_verb_scheme() -> Graph:
 
 
 def clause_verb_shapes() -> Graph:
-    """A property shape: every unkg:clauseVerb is a concept of the clause-verb scheme (sh:in the
-    scheme's concepts), attached to the paragraph shapes of shapes/unkg.shapes.ttl."""
+    """A property shape: every unkg:clauseVerb is a concept of the clause-verb scheme, attached
+    to the paragraph shapes of shapes/unkg.shapes.ttl.
+
+    The concepts are listed as one anchored alternation in sh:pattern rather than as an sh:in
+    list: SHACL-SHACL checks every node of an RDF list against the list shape, which made the
+    shapes' own validation ten times slower (6 s -> 60 s) with 330 list nodes."""
     from .verbs import ALL_VERB_HEADS
 
     g = Graph()
     g.bind("sh", SH)
     g.bind("ush", USH)
     g.bind("unkg", str(UNKG._NS))
-    g.bind("cv", CLAUSE_VERB)
     shape = URIRef(USH + "ClauseVerbInVocabularyProperty")
-    members = BNode()  # written inline as ( ... ): the Turtle stays stable
+    keys = "|".join(_regex_escape(key) for key in sorted(ALL_VERB_HEADS))
     g.add((shape, RDF.type, SH.PropertyShape))
     g.add((shape, SH.path, UNKG.clauseVerb))
-    g.add((shape, SH["in"], members))
-    Collection(g, members, [CLAUSE_VERB[key] for key in sorted(ALL_VERB_HEADS)])
+    g.add((shape, SH.nodeKind, SH.IRI))
+    g.add((shape, SH.pattern, Literal(f"^{_regex_escape(str(CLAUSE_VERB))}({keys})$")))
     g.add((shape, SH.message, Literal(
         "The clause verb is not a concept of the clause-verb scheme (ontology/clause-verbs.ttl).",
         lang="en")))
