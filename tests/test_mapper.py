@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from unkg.iris import IRIs
 from unkg.mapper import Provenance, record_to_graph, record_triples
-from unkg.record import Citation, Conference, Footnote, Meeting, Paragraph, Record, Vote
+from unkg.record import AgendaInclusion, Citation, Conference, Footnote, Meeting, Paragraph, Record, Vote
 from unkg.vocab import (
     ADOPTION_MODE,
     CITATION_TYPE,
@@ -264,3 +264,85 @@ def test_sectioned_resolution_does_not_collide() -> None:
     assert I.operative_in_part("A/RES/75/245", 2, 1) in paras
     assert I.operative_in_part("A/RES/75/245", 3, 1) in paras
     assert all(len(list(g.objects(p, UNKG.text))) == 1 for p in paras)
+
+
+# -- ELI Format, meeting records, recurring topics (ontology 0.2.0) -------------------------------
+
+MEDIA = "http://www.iana.org/assignments/media-types/"
+
+
+@pytest.mark.parametrize("name, segment, media", [
+    ("A-RES-61-54.txt", "txt", "text/plain"), ("x.PDF", "pdf", "application/pdf"),
+    ("wrapper.json", "json", "application/json"), ("front.md", "md", "text/markdown"),
+])
+def test_every_loaded_document_has_its_file(name: str, segment: str, media: str) -> None:
+    """Work -> Expression -> Format: the file a document was loaded from is its ELI Format."""
+    g = record_to_graph(seed_record(), I, Provenance(name, "0" * 64, "0.1.0", "2026-11-28T00:00:00Z"))
+    expr = I.expression("A/RES/61/54", "en")
+    file = URIRef(f"{expr}/{segment}")
+    assert list(g.objects(expr, ELI.is_embodied_by)) == [file]
+    assert (file, RDF.type, UNKG.File) in g and (file, RDF.type, ELI.Format) in g
+    assert (file, ELI.embodies, expr) in g
+    assert list(g.objects(file, ELI["format"])) == [URIRef(MEDIA + media)]
+    assert (I.graph("A/RES/61/54"), PROV.wasDerivedFrom, file) in g
+
+
+def test_no_file_without_provenance() -> None:
+    """`unkg parse` (no provenance): the graph does not depend on the name the text was read from."""
+    g = record_to_graph(seed_record(), I)
+    assert not list(g.subjects(RDF.type, UNKG.File))
+
+
+def test_stdin_has_no_file_node() -> None:
+    g = record_to_graph(seed_record(), I, Provenance("<stdin>", "0" * 64, "0.1.0", "2026-11-28T00:00:00Z"))
+    assert not list(g.subjects(RDF.type, UNKG.File))
+    assert not list(g.objects(None, ELI.is_embodied_by))
+
+
+@pytest.mark.parametrize("number, session, body, symbol", [
+    (67, "61", "General Assembly", "A/61/PV.67"),
+    (12, "ES-10", "General Assembly", "A/ES-10/PV.12"),
+    (5, "S-28", "General Assembly", "A/S-28/PV.5"),
+    (600, "XI", "General Assembly", "A/PV.600"),    # before the 31st session: A/PV.n
+    (1, "31", "General Assembly", "A/31/PV.1"),
+    (3, "ES-6", "General Assembly", "A/PV.3"),
+    (1747, None, "Security Council", "S/PV.1747"),
+    (10, None, "General Assembly", None),          # a GA meeting without a session: unknown
+    (10, "5", "Economic and Social Council", None),
+])
+def test_meeting_record_symbol(number: int, session: str | None, body: str, symbol: str | None) -> None:
+    from unkg.iris import meeting_record_symbol
+
+    assert meeting_record_symbol(number, session, body) == symbol
+
+
+def test_meeting_is_recorded_in_its_verbatim_record(seed: Graph) -> None:
+    meeting = I.meeting(67, "61")
+    record = I.document("A/61/PV.67")
+    assert list(seed.objects(meeting, UNKG.recordedIn)) == [record]
+    assert (record, RDF.type, UNKG.MeetingRecord) in seed
+    assert (record, UNKG.symbol, Literal("A/61/PV.67")) in seed
+    assert (DOC, ELI.cites, record) not in seed  # recorded, not cited
+
+
+def test_recurring_topic_links_agenda_items_across_sessions(seed: Graph) -> None:
+    """61/54 (item 85) and 62/17 (item 93) both put their own title on the next agenda: one topic."""
+    later = seed_record()
+    later.symbol, later.session, later.agenda_items = "A/RES/62/17", "62", ["93"]
+    later.agenda_inclusions = [AgendaInclusion(paragraph=5, session="63", title=TITLE)]
+    g = seed + record_to_graph(later, I)
+    topic = I.agenda_topic(TITLE)
+    items = set(g.subjects(UNKG.topic, topic)) - set(g.subjects(RDF.type, UNKG.AgendaInclusion))
+    assert items == {I.agenda_item("61", "85"), I.agenda_item("62", "93")}
+    assert (topic, RDF.type, UNKG.AgendaTopic) in g
+
+
+def test_no_topic_when_the_item_is_not_evident() -> None:
+    """Two agenda items, or an inclusion of another title: the item's topic is not known."""
+    two = seed_record()
+    two.agenda_items = ["85", "86"]
+    other = seed_record()
+    other.agenda_inclusions = [AgendaInclusion(paragraph=5, session="62", title="Another item")]
+    for record in (two, other):
+        g = record_to_graph(record, I)
+        assert not [s for s in g.subjects(UNKG.topic, None) if (s, RDF.type, UNKG.AgendaItem) in g]

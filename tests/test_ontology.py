@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from unkg import mapper
+from unkg.iris import IRIs
+from unkg.mapper import record_to_graph
 from unkg.shapes import load_shapes
 from unkg.vocab import (
     ADOPTION_MODE,
@@ -28,7 +31,9 @@ from unkg.vocab import (
     UNKG,
     VOCAB,
 )
-from unkg.vocabularies import clause_verb_scheme
+from unkg.vocabularies import clause_verb_scheme, clause_verb_shapes
+
+from unkg_seed import PROVENANCE, TITLE, seed_record
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "unkg.ttl"
@@ -36,6 +41,7 @@ VOCABULARIES = ROOT / "ontology" / "vocabularies.ttl"
 CLAUSE_VERBS = ROOT / "ontology" / "clause-verbs.ttl"
 CONTEXT = ROOT / "ontology" / "context.jsonld"
 SHAPES = ROOT / "shapes" / "unkg.shapes.ttl"
+CLAUSE_VERB_SHAPES = ROOT / "shapes" / "clause-verbs.shapes.ttl"
 NS = str(UNKG._NS)
 PROV = "http://www.w3.org/ns/prov#"
 
@@ -171,6 +177,22 @@ def test_clause_verbs_file_is_up_to_date() -> None:
     assert generated.serialize(format="turtle") == CLAUSE_VERBS.read_text(encoding="utf-8")
 
 
+def test_clause_verb_shapes_file_is_up_to_date() -> None:
+    """shapes/clause-verbs.shapes.ttl allows exactly the concepts of ontology/clause-verbs.ttl."""
+    generated = clause_verb_shapes()
+    assert generated.serialize(format="turtle") == CLAUSE_VERB_SHAPES.read_text(encoding="utf-8"), \
+        "run: python -m unkg.vocabularies"
+    shape = URIRef("https://w3id.org/unkg/shapes#ClauseVerbInVocabularyProperty")
+    pattern = re.compile(str(generated.value(shape, SH.pattern)))
+    concepts = set(Graph().parse(CLAUSE_VERBS, format="turtle").subjects(RDF.type, SKOS.Concept))
+    assert all(pattern.search(str(c)) for c in concepts)
+    for near_miss in ("https://w3id.org/unkg/vocab/clause-verb/recallingly",
+                      "https://w3id.org/unkg/vocab/clause-verb/",
+                      "https://w3id.org/unkg/vocab/clause-verb/recalling/x",
+                      "https://w3id.org/unkg/vocab/clause-verbXrecalling"):
+        assert not pattern.search(near_miss), near_miss
+
+
 def test_clause_verb_scheme_covers_every_head() -> None:
     from unkg.verbs import ALL_VERB_HEADS
 
@@ -188,7 +210,7 @@ def shape_nodes(g: Graph) -> set[Any]:
 
 
 def test_shapes_parse_and_every_shape_has_a_message() -> None:
-    g = Graph().parse(SHAPES, format="turtle")
+    g = Graph().parse(SHAPES, format="turtle").parse(CLAUSE_VERB_SHAPES, format="turtle")
     shapes = shape_nodes(g)
     assert len(shapes) > 60
     silent = [s for s in shapes if g.value(s, SH.message) is None]
@@ -201,6 +223,25 @@ def test_shapes_pass_shacl_shacl() -> None:
     conforms, _report, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True,
                                                inference="none", advanced=True)
     assert conforms, text
+
+
+USH = "https://w3id.org/unkg/shapes#"
+
+
+@pytest.mark.parametrize("base", ["https://w3id.org/unkg/", "http://example.org/kg/"])
+def test_every_class_shape_checks_iris_under_the_configured_base(base: str) -> None:
+    """Each class's node shape pins its focus nodes under the base: nodeKind IRI and a pattern
+    anchored at the (escaped) base, rewritten by load_shapes for another base."""
+    g = load_shapes(base)
+    anchor = "^" + base.replace(".", "\\.")
+    problems = []
+    for shape in sorted(set(g.subjects(SH.targetClass, None))):
+        patterns = [str(p) for p in g.objects(shape, SH.pattern)]
+        if g.value(shape, SH.nodeKind) != SH.IRI or not patterns:
+            problems.append(f"{shape}: no sh:nodeKind sh:IRI or no sh:pattern")
+        elif not all(p.startswith(anchor) for p in patterns):
+            problems.append(f"{shape}: {patterns} not under {anchor}")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_class_the_mapper_emits_has_a_shape(onto: Graph) -> None:
@@ -256,3 +297,77 @@ def test_context_has_a_key_for_every_unkg_term() -> None:
     assert ctx["title"] == {"@id": "dcterms:title", "@container": "@language"}
     assert ctx["dateAdopted"]["@type"] == "xsd:date"
     assert ctx["body"]["@type"] == "@id"
+
+
+# -- consumers that know only ELI or only schema.org ---------------------------------------------
+
+ELI_QUERY = """
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+SELECT ?work ?id ?date ?published ?title ?body ?file WHERE {
+  ?work a eli:LegalResource ; eli:id_local ?id ; eli:date_document ?date ;
+        eli:date_publication ?published ; eli:passed_by ?body ;
+        eli:is_realized_by ?expr .
+  ?expr eli:title ?title ; eli:is_embodied_by ?file .
+  FILTER NOT EXISTS { ?work eli:is_part_of ?whole }
+}"""
+
+SCHEMA_QUERY = """
+PREFIX schema: <https://schema.org/>
+SELECT ?leg ?id ?name ?date ?by WHERE {
+  ?leg a schema:Legislation ; schema:legislationIdentifier ?id ; schema:name ?name ;
+       schema:legislationDate ?date ; schema:legislationPassedBy ?by .
+}"""
+
+
+def _seed_graph() -> Graph:
+    return record_to_graph(seed_record(), IRIs(), PROVENANCE)
+
+
+def test_eli_only_consumer_finds_resolutions_with_dates_titles_and_files() -> None:
+    """The materialised ELI view alone answers an ELI query (no reasoner)."""
+    g = _seed_graph()
+    rows = list(g.query(ELI_QUERY))
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert str(row.id) == "A/RES/61/54"
+    assert row.date == Literal("2006-12-06", datatype=XSD.date)
+    assert row.published == Literal("2006-12-19", datatype=XSD.date)
+    assert str(row.title) == TITLE and row.title.language == "en"
+    assert str(row.file).endswith("/doc/A/RES/61/54/en/txt")
+
+
+def test_schema_org_only_consumer_finds_the_resolution() -> None:
+    rows = list(_seed_graph().query(SCHEMA_QUERY))
+    assert [(str(r.id), str(r.date)) for r in rows] == [("A/RES/61/54", "2006-12-06")]
+
+
+def test_alignment_axioms_alone_give_eli_and_schema_views(onto: Graph) -> None:
+    """Drop every ELI, DC Terms and schema.org triple the mapper materialises, keep only unkg
+    terms; RDFS entailment over the ontology's alignment axioms brings the views back."""
+    import owlrl
+
+    g = _seed_graph()
+    foreign = (str(ELI), "http://purl.org/dc/terms/", str(SCHEMA))
+    own = Graph()
+    for s, p, o in g:
+        if str(p).startswith(foreign) or (p == RDF.type and not str(o).startswith(NS)):
+            continue
+        own.add((s, p, o))
+    assert not list(own.query(ELI_QUERY.replace("eli:date_publication ?published ;", "")))
+    closure = own + onto
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(closure)
+    q = """
+    PREFIX eli: <http://data.europa.eu/eli/ontology#>
+    PREFIX schema: <https://schema.org/>
+    SELECT ?id ?date ?published ?body WHERE {
+      ?work a eli:LegalResource, schema:Legislation ; eli:id_local ?id ; eli:date_document ?date ;
+            eli:date_publication ?published ; eli:passed_by ?body .
+    }"""
+    rows = {(str(r.id), str(r.date), str(r.published)) for r in closure.query(q)}
+    assert rows == {("A/RES/61/54", "2006-12-06", "2006-12-19")}
+    # parts and events, too: paragraphs are eli:has_part of the work; conferences are schema:Event
+    doc = URIRef("https://w3id.org/unkg/doc/A/RES/61/54")
+    assert len(set(closure.objects(doc, ELI.has_part))) > 20
+    starts = set(closure.query("""PREFIX schema: <https://schema.org/>
+        SELECT ?e ?d WHERE { ?e a schema:Event ; schema:startDate ?d ; schema:superEvent ?series }"""))
+    assert len(starts) == 4

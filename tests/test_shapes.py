@@ -75,6 +75,10 @@ CASES = [
          GOOD_DOC + """<doc/A/RES/1/1> unkg:hasParagraph <doc/A/RES/1/1/op/3> .
             <doc/A/RES/1/1/op/3> a unkg:OperativeParagraph ; unkg:number 3 .""",
          "doc/A/RES/1/1", None, "Warning"),
+    Case("preambular-numbering-gap", "PreambularNumberingShape",
+         GOOD_DOC + """<doc/A/RES/1/1> unkg:hasParagraph <doc/A/RES/1/1/pp/2> .
+            <doc/A/RES/1/1/pp/2> a unkg:PreambularParagraph ; unkg:number 2 .""",
+         "doc/A/RES/1/1", None, "Warning"),
     Case("report-symbol", "DocumentShape",
          '<doc/A/61/389> a unkg:Report ; unkg:symbol "A 61 389" .', "doc/A/61/389", "unkg:symbol"),
     Case("document-without-symbol", "DocumentShape",
@@ -169,9 +173,225 @@ CASES = [
     Case("source-checksum", "SourceRecordShape",
          '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ; unkg:sourceChecksum "md5:abc" .',
          "graph/A/RES/1/1", "unkg:sourceChecksum"),
+    Case("clause-verb-not-in-vocabulary", "OperativeParagraphShape",
+         GOOD_DOC.replace("clause-verb/decides", "clause-verb/frobnicates"),
+         "doc/A/RES/1/1/op/1", "unkg:clauseVerb"),
+    Case("preambular-clause-verb-not-in-vocabulary", "PreambularParagraphShape",
+         '<doc/A/RES/1/1/pp/1> a unkg:PreambularParagraph ; unkg:number 1 ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1> ; '
+         'unkg:clauseVerb <https://w3id.org/unkg/vocab/clause-verb/recallingly> .',
+         "doc/A/RES/1/1/pp/1", "unkg:clauseVerb"),
+    Case("expression-embodied-by-untyped-file", "ResolutionExpressionShape",
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression ; eli:realizes <doc/A/RES/1/1> ; '
+         'eli:language <http://publications.europa.eu/resource/authority/language/ENG> ; '
+         'eli:is_embodied_by <doc/A/RES/1/1/en/txt> .', "doc/A/RES/1/1/en", "eli:is_embodied_by"),
+    Case("file-without-format", "FileShape",
+         '<doc/A/RES/1/1/en/pdf> a unkg:File ; eli:embodies <doc/A/RES/1/1/en> . '
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression .', "doc/A/RES/1/1/en/pdf", "eli:format"),
+    Case("file-format-not-a-media-type", "FileShape",
+         '<doc/A/RES/1/1/en/pdf> a unkg:File ; eli:embodies <doc/A/RES/1/1/en> ; eli:format <http://example.org/pdf> . '
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression .', "doc/A/RES/1/1/en/pdf", "eli:format"),
+    Case("file-embodies-no-expression", "FileShape",
+         '<doc/A/RES/1/1/en/txt> a unkg:File ; '
+         'eli:format <http://www.iana.org/assignments/media-types/text/plain> .',
+         "doc/A/RES/1/1/en/txt", "eli:embodies"),
+    Case("file-iri-outside-base", "FileShape",
+         '<http://example.org/A-RES-1-1.pdf> a unkg:File ; eli:embodies <doc/A/RES/1/1/en> ; '
+         'eli:format <http://www.iana.org/assignments/media-types/application/pdf> . '
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression .', "http://example.org/A-RES-1-1.pdf", None),
+    Case("meeting-record-untyped", "MeetingShape",
+         '<meeting/ga/61/plenary/67> a unkg:Meeting ; unkg:meetingNumber 67 ; unkg:ofBody <body/ga> ; '
+         'unkg:recordedIn <doc/A/61/PV.67> . <body/ga> a unkg:Body ; rdfs:label "GA"@en .',
+         "meeting/ga/61/plenary/67", "unkg:recordedIn"),
+    Case("agenda-item-topic-untyped", "AgendaItemShape",
+         '<session/ga/61/item/85> a unkg:AgendaItem ; unkg:itemNumber "85" ; unkg:inSession <session/ga/61> ; '
+         'unkg:topic <topic/ict> . <session/ga/61> a unkg:Session .',
+         "session/ga/61/item/85", "unkg:topic"),
+    Case("source-derived-from-untyped-file", "SourceRecordShape",
+         '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ; '
+         'unkg:sourceChecksum "0000000000000000000000000000000000000000000000000000000000000000" ; '
+         'prov:wasDerivedFrom <doc/A/RES/1/1/en/txt> .', "graph/A/RES/1/1", "prov:wasDerivedFrom"),
     Case("source-without-provenance", "SourceRecordShape",
          '<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> .',
          "graph/A/RES/1/1", "unkg:sourceChecksum", "Warning"),
+]
+
+
+
+DOC = "<doc/A/RES/1/1>"
+
+
+def doc_case(name: str, path: str, ttl: str, severity: str = "Violation") -> Case:
+    """A broken variant of GOOD_DOC, reported on the described document."""
+    return Case(name, "DescribedDocumentShape", ttl, "doc/A/RES/1/1", path, severity)
+
+
+def drop(text: str) -> str:
+    assert text in GOOD_DOC, text
+    return GOOD_DOC.replace(text, "")
+
+
+SESSION = ('<session/ga/61> a unkg:Session ; unkg:sessionNumber 61 ; unkg:ofBody <body/ga> ; '
+           'unkg:sessionKind <https://w3id.org/unkg/vocab/session-kind/regular> . '
+           '<body/ga> a unkg:Body ; rdfs:label "GA"@en . ')
+PP = ('<doc/A/RES/1/1/pp/1> a unkg:PreambularParagraph ; unkg:number 1 ; unkg:text "Recalling x,"@en ; '
+      'eli:is_part_of <doc/A/RES/1/1> ; unkg:verbPhrase "Recalling" . ')
+OP = ('<doc/A/RES/1/1/op/2> a unkg:OperativeParagraph ; unkg:number 2 ; unkg:text "Decides."@en ; '
+      'eli:is_part_of <doc/A/RES/1/1> ; unkg:verbPhrase "Decides" ; '
+      'unkg:clauseVerb <https://w3id.org/unkg/vocab/clause-verb/decides> . ')
+CONF = ('<conference/wsis/2003-12-10> a unkg:Conference ; rdfs:label "WSIS"@en ; '
+        'unkg:inSeries <conference/wsis> ; unkg:place "Geneva" ; '
+        'unkg:startDate "2003-12-10"^^xsd:date ; unkg:endDate "2003-12-12"^^xsd:date . '
+        '<conference/wsis> a unkg:ConferenceSeries ; rdfs:label "WSIS"@en . ')
+MEETING = ('<meeting/ga/61/plenary/67> a unkg:Meeting ; unkg:meetingNumber 67 ; unkg:ofBody <body/ga> ; '
+           'unkg:inSession <session/ga/61> . ' + SESSION)
+SOURCE = ('<graph/A/RES/1/1> a unkg:SourceRecord ; unkg:describes <doc/A/RES/1/1> ; '
+          'unkg:sourceChecksum "0000000000000000000000000000000000000000000000000000000000000000" ; '
+          'unkg:sourceFile "a.txt" ; unkg:parserVersion "0.1.0" . ')
+
+# One case for every (node shape, path, severity) not covered by CASES above.
+CASES += [
+    doc_case("described-without-symbol", "unkg:symbol", drop('unkg:symbol "A/RES/1/1" ;')),
+    doc_case("adopted-on-untyped-report", "unkg:adoptedOnReport",
+             GOOD_DOC + f"{DOC} unkg:adoptedOnReport <doc/A/1/389> ."),
+    doc_case("eli-date-untyped", "eli:date_document", GOOD_DOC + f'{DOC} eli:date_document "6 December 2006" .'),
+    doc_case("untyped-agenda-item", "unkg:agendaItem", GOOD_DOC + f"{DOC} unkg:agendaItem <session/ga/1/item/5> ."),
+    doc_case("no-adoption-mode", "unkg:adoptionMode",
+             drop("unkg:adoptionMode <https://w3id.org/unkg/vocab/adoption-mode/unknown> ;")),
+    doc_case("no-expression", "eli:is_realized_by", drop("eli:is_realized_by <doc/A/RES/1/1/en> ;")),
+    doc_case("no-paragraphs", "unkg:hasParagraph",
+             drop(" ; unkg:hasParagraph <doc/A/RES/1/1/op/1>"), "Warning"),
+    doc_case("two-distribution-dates", "unkg:dateDistributed",
+             GOOD_DOC + f'{DOC} unkg:dateDistributed "2006-12-20"^^xsd:date .'),
+    doc_case("untyped-committee", "unkg:committee", GOOD_DOC + f"{DOC} unkg:committee <body/ga/x> ."),
+    doc_case("untyped-citation", "unkg:hasCitation", GOOD_DOC + f"{DOC} unkg:hasCitation <doc/A/RES/1/1/citation/1> ."),
+    doc_case("untyped-draft", "unkg:adoptedOnDraft", GOOD_DOC + f"{DOC} unkg:adoptedOnDraft <doc/A/1/L.1> ."),
+    doc_case("untyped-footnote", "unkg:hasFootnote", GOOD_DOC + f"{DOC} unkg:hasFootnote <doc/A/RES/1/1/fn/1> ."),
+    doc_case("untyped-vote", "unkg:hasVote", GOOD_DOC + f"{DOC} unkg:hasVote <doc/A/RES/1/1/vote> ."),
+    doc_case("no-body", "unkg:body", drop("unkg:session <session/ga/1> ; unkg:body <body/ga> ;")
+             .replace("unkg:dateDistributed", "unkg:session <session/ga/1> ; unkg:dateDistributed")),
+    doc_case("paragraph-of-no-kind", "unkg:hasParagraph", GOOD_DOC + f"{DOC} unkg:hasParagraph <doc/A/RES/1/1/x/1> ."),
+    doc_case("untyped-meeting", "unkg:adoptedAt", GOOD_DOC + f"{DOC} unkg:adoptedAt <meeting/ga/1/plenary/1> ."),
+    doc_case("cites-a-literal", "eli:cites", GOOD_DOC + f'{DOC} eli:cites "A/RES/2/2" .'),
+    doc_case("two-sessions", "unkg:session", GOOD_DOC + f"{DOC} unkg:session <session/ga/2> ."),
+    Case("inclusion-title-untagged", "AgendaInclusionShape",
+         '<doc/A/RES/1/1/inclusion/1> a unkg:AgendaInclusion ; unkg:inParagraph <doc/A/RES/1/1/op/2> ; '
+         'unkg:inclusionSession <session/ga/61> ; unkg:itemTitle "Item" . ' + OP + SESSION,
+         "doc/A/RES/1/1/inclusion/1", "unkg:itemTitle"),
+    Case("inclusion-topic-untyped", "AgendaInclusionShape",
+         '<doc/A/RES/1/1/inclusion/1> a unkg:AgendaInclusion ; unkg:inParagraph <doc/A/RES/1/1/op/2> ; '
+         'unkg:inclusionSession <session/ga/61> ; unkg:topic <topic/item> . ' + OP + SESSION,
+         "doc/A/RES/1/1/inclusion/1", "unkg:topic"),
+    Case("inclusion-without-paragraph", "AgendaInclusionShape",
+         '<doc/A/RES/1/1/inclusion/1> a unkg:AgendaInclusion ; unkg:inclusionSession <session/ga/61> . ' + SESSION,
+         "doc/A/RES/1/1/inclusion/1", "unkg:inParagraph"),
+    Case("agenda-item-parent-untyped", "AgendaItemShape",
+         '<session/ga/61/item/71/c> a unkg:AgendaItem ; unkg:itemNumber "71 (c)" ; unkg:inSession <session/ga/61> ; '
+         'unkg:parentItem <session/ga/61/item/71> . ' + SESSION, "session/ga/61/item/71/c", "unkg:parentItem"),
+    Case("agenda-item-number", "AgendaItemShape",
+         '<session/ga/61/item/85> a unkg:AgendaItem ; unkg:itemNumber "item 85" ; unkg:inSession <session/ga/61> . '
+         + SESSION, "session/ga/61/item/85", "unkg:itemNumber"),
+    Case("annex-not-part-of-document", "AnnexShape",
+         '<doc/A/RES/1/1/annex/1> a unkg:Annex ; unkg:number 1 ; unkg:text "x"@en .',
+         "doc/A/RES/1/1/annex/1", "eli:is_part_of"),
+    Case("annex-text-untagged", "AnnexShape",
+         '<doc/A/RES/1/1/annex/1> a unkg:Annex ; unkg:number 1 ; unkg:text "x" ; eli:is_part_of <doc/A/RES/1/1> .',
+         "doc/A/RES/1/1/annex/1", "unkg:text"),
+    Case("cited-date-untyped", "CitationShape",
+         '<doc/A/RES/1/1/citation/1> a unkg:Citation ; unkg:citedDocument <doc/A/60/202> ; '
+         'unkg:citationType <https://w3id.org/unkg/vocab/citation-type/recalls> ; unkg:citedIn <doc/A/RES/1/1/pp/1> ; '
+         'unkg:citedDate "4 December 1998" . <doc/A/60/202> unkg:symbol "A/60/202" . ' + PP,
+         "doc/A/RES/1/1/citation/1", "unkg:citedDate"),
+    Case("cited-in-untyped-place", "CitationShape",
+         '<doc/A/RES/1/1/citation/1> a unkg:Citation ; unkg:citedDocument <doc/A/60/202> ; '
+         'unkg:citationType <https://w3id.org/unkg/vocab/citation-type/recalls> ; unkg:citedIn <doc/A/RES/1/1/pp/9> . '
+         '<doc/A/60/202> unkg:symbol "A/60/202" .', "doc/A/RES/1/1/citation/1", "unkg:citedIn"),
+    Case("committee-without-label", "CommitteeShape",
+         '<body/ga/first-committee> a unkg:Committee ; unkg:parentBody <body/ga> . <body/ga> a unkg:Body ; '
+         'rdfs:label "GA"@en .', "body/ga/first-committee", "rdfs:label"),
+    Case("conference-place-tagged", "ConferenceShape", CONF.replace('"Geneva"', '"Geneva"@en'),
+         "conference/wsis/2003-12-10", "unkg:place"),
+    Case("conference-without-series", "ConferenceShape", CONF.replace("unkg:inSeries <conference/wsis> ;", ""),
+         "conference/wsis/2003-12-10", "unkg:inSeries"),
+    Case("conference-end-untyped", "ConferenceShape",
+         CONF.replace('unkg:endDate "2003-12-12"^^xsd:date', 'unkg:endDate "12 December 2003"'),
+         "conference/wsis/2003-12-10", "unkg:endDate"),
+    Case("conference-without-label", "ConferenceShape", CONF.replace('a unkg:Conference ; rdfs:label "WSIS"@en ;',
+                                                                     "a unkg:Conference ;"),
+         "conference/wsis/2003-12-10", "rdfs:label"),
+    Case("footnote-not-part-of-document", "FootnoteShape",
+         '<doc/A/RES/1/1/fn/1> a unkg:Footnote ; unkg:marker "1" ; unkg:text "x"@en .',
+         "doc/A/RES/1/1/fn/1", "eli:is_part_of"),
+    Case("footnote-without-text", "FootnoteShape",
+         '<doc/A/RES/1/1/fn/1> a unkg:Footnote ; unkg:marker "1" ; eli:is_part_of <doc/A/RES/1/1> .',
+         "doc/A/RES/1/1/fn/1", "unkg:text"),
+    Case("mandate-due-untyped", "MandateShape",
+         '<doc/A/RES/1/1/mandate/1> a unkg:Mandate ; unkg:addresseeName "Secretary-General" ; '
+         'unkg:inParagraph <doc/A/RES/1/1/op/2> ; unkg:dueSession <session/ga/65> . ' + OP,
+         "doc/A/RES/1/1/mandate/1", "unkg:dueSession"),
+    Case("mandate-without-addressee", "MandateShape",
+         '<doc/A/RES/1/1/mandate/1> a unkg:Mandate ; unkg:inParagraph <doc/A/RES/1/1/op/2> . ' + OP,
+         "doc/A/RES/1/1/mandate/1", "unkg:addresseeName"),
+    Case("meeting-number-zero", "MeetingShape", MEETING.replace("unkg:meetingNumber 67", "unkg:meetingNumber 0"),
+         "meeting/ga/61/plenary/67", "unkg:meetingNumber"),
+    Case("meeting-without-body", "MeetingShape", MEETING.replace("unkg:ofBody <body/ga> ; unkg:inSession", "unkg:inSession"),
+         "meeting/ga/61/plenary/67", "unkg:ofBody"),
+    Case("meeting-session-untyped", "MeetingShape", MEETING.replace("<session/ga/61> .", "<session/ga/60> .", 1),
+         "meeting/ga/61/plenary/67", "unkg:inSession"),
+    Case("operative-text-untagged", "OperativeParagraphShape", OP.replace('"Decides."@en', '"Decides."'),
+         "doc/A/RES/1/1/op/2", "unkg:text"),
+    Case("operative-sub-untyped", "OperativeParagraphShape",
+         OP + "<doc/A/RES/1/1/op/2> unkg:hasSubParagraph <doc/A/RES/1/1/op/2/a> .", "doc/A/RES/1/1/op/2",
+         "unkg:hasSubParagraph"),
+    Case("operative-footnote-missing", "OperativeParagraphShape",
+         OP + "<doc/A/RES/1/1/op/2> unkg:footnoteRef <doc/A/RES/1/1/fn/3> .", "doc/A/RES/1/1/op/2", "unkg:footnoteRef"),
+    Case("operative-not-part-of-document", "OperativeParagraphShape",
+         OP.replace("eli:is_part_of <doc/A/RES/1/1> ;", ""), "doc/A/RES/1/1/op/2", "eli:is_part_of"),
+    Case("operative-two-verb-phrases", "OperativeParagraphShape",
+         OP + '<doc/A/RES/1/1/op/2> unkg:verbPhrase "Requests" .', "doc/A/RES/1/1/op/2", "unkg:verbPhrase"),
+    Case("operative-without-number", "OperativeParagraphShape", OP.replace("unkg:number 2 ;", ""),
+         "doc/A/RES/1/1/op/2", "unkg:number"),
+    Case("preambular-part-of-literal", "PreambularParagraphShape",
+         PP.replace("eli:is_part_of <doc/A/RES/1/1>", 'eli:is_part_of "A/RES/1/1"'), "doc/A/RES/1/1/pp/1",
+         "eli:is_part_of"),
+    Case("preambular-without-text", "PreambularParagraphShape", PP.replace('unkg:text "Recalling x,"@en ;', ""),
+         "doc/A/RES/1/1/pp/1", "unkg:text"),
+    Case("preambular-verb-phrase-too-short", "PreambularParagraphShape",
+         PP.replace('unkg:verbPhrase "Recalling"', 'unkg:verbPhrase "R"'), "doc/A/RES/1/1/pp/1", "unkg:verbPhrase"),
+    Case("expression-title-untagged", "ResolutionExpressionShape",
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression ; eli:realizes <doc/A/RES/1/1> ; eli:title "T" ; '
+         'eli:language <http://publications.europa.eu/resource/authority/language/ENG> .',
+         "doc/A/RES/1/1/en", "eli:title"),
+    Case("expression-realizes-nothing", "ResolutionExpressionShape",
+         '<doc/A/RES/1/1/en> a unkg:ResolutionExpression ; '
+         'eli:language <http://publications.europa.eu/resource/authority/language/ENG> .',
+         "doc/A/RES/1/1/en", "eli:realizes"),
+    Case("session-number-string", "SessionShape", SESSION.replace("unkg:sessionNumber 61", 'unkg:sessionNumber "61"'),
+         "session/ga/61", "unkg:sessionNumber"),
+    Case("session-without-body", "SessionShape", SESSION.replace("unkg:ofBody <body/ga> ;", ""),
+         "session/ga/61", "unkg:ofBody"),
+    Case("source-describes-nothing", "SourceRecordShape", SOURCE.replace("unkg:describes <doc/A/RES/1/1> ;", ""),
+         "graph/A/RES/1/1", "unkg:describes"),
+    Case("source-two-parser-versions", "SourceRecordShape", SOURCE + '<graph/A/RES/1/1> unkg:parserVersion "0.2.0" .',
+         "graph/A/RES/1/1", "unkg:parserVersion"),
+    Case("source-file-not-a-string", "SourceRecordShape", SOURCE.replace('unkg:sourceFile "a.txt"', "unkg:sourceFile 7"),
+         "graph/A/RES/1/1", "unkg:sourceFile"),
+    Case("source-time-untyped", "SourceRecordShape", SOURCE + '<graph/A/RES/1/1> prov:generatedAtTime "today" .',
+         "graph/A/RES/1/1", "prov:generatedAtTime"),
+    Case("sub-paragraph-of-untyped", "SubParagraphShape",
+         '<doc/A/RES/1/1/op/1/a> a unkg:SubParagraph ; unkg:label "a" ; unkg:text "x"@en ; '
+         'eli:is_part_of <doc/A/RES/1/1/op/1> .', "doc/A/RES/1/1/op/1/a", "eli:is_part_of"),
+    Case("sub-paragraph-without-text", "SubParagraphShape",
+         '<doc/A/RES/1/1/op/1/a> a unkg:SubParagraph ; unkg:label "a" ; '
+         'eli:is_part_of <doc/A/RES/1/1/op/1> . <doc/A/RES/1/1/op/1> a unkg:OperativeParagraph .',
+         "doc/A/RES/1/1/op/1/a", "unkg:text"),
+    Case("vote-non-voting-integer", "VoteShape", '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:nonVoting 1 .',
+         "doc/A/RES/1/1/vote", "unkg:nonVoting"),
+    Case("vote-two-abstention-counts", "VoteShape",
+         '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:abstentions "1"^^xsd:nonNegativeInteger, "2"^^xsd:nonNegativeInteger .',
+         "doc/A/RES/1/1/vote", "unkg:abstentions"),
+    Case("vote-against-string", "VoteShape", '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:votesAgainst "none" .',
+         "doc/A/RES/1/1/vote", "unkg:votesAgainst"),
 ]
 
 
@@ -189,6 +409,7 @@ def validate(data: Graph, shapes: Graph) -> Graph:
 
 def _expand(curie: str) -> URIRef:
     prefixes = {"unkg": str(UNKG._NS), "eli": "http://data.europa.eu/eli/ontology#",
+                "prov": "http://www.w3.org/ns/prov#",
                 "dcterms": "http://purl.org/dc/terms/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
     prefix, local = curie.split(":", 1)
     return URIRef(prefixes[prefix] + local)
@@ -260,6 +481,26 @@ def test_every_node_shape_has_a_broken_case(shapes: Graph) -> None:
     node_shapes = {str(s)[len(USH):] for s in shapes.subjects(RDF.type, SH.NodeShape)}
     covered = {c.shape for c in CASES} | {"CitedSymbolShape"}  # via CitationShape's sh:node
     assert sorted(node_shapes - covered) == []
+
+
+def test_every_property_shape_has_a_broken_case(shapes: Graph) -> None:
+    """Each (node shape, path, severity) of the shapes is exercised by a broken graph.
+    CitedSymbolShape is only reached through CitationShape's sh:node (reported on its path)."""
+    covered = {(c.shape, str(_expand(c.path)) if c.path not in (None, "inverse") else c.path, c.severity)
+               for c in CASES}
+    missing = []
+    for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
+        name = str(node_shape)[len(USH):]
+        if name == "CitedSymbolShape":
+            continue
+        default = shapes.value(node_shape, SH.severity) or SH.Violation
+        for ps in shapes.objects(node_shape, SH.property):
+            path = shapes.value(ps, SH.path)
+            severity = str(shapes.value(ps, SH.severity) or default).split("#")[1]
+            key = (name, "inverse" if isinstance(path, BNode) else str(path), severity)
+            if key not in covered:
+                missing.append(key)
+    assert sorted(missing) == []
 
 
 def test_pattern_rewrite_keeps_vocabulary_patterns() -> None:

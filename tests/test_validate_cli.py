@@ -123,3 +123,12 @@ def test_sparql_constraints_run_on_oxigraph(tmp_path: Path) -> None:
     assert len(gaps) == 1
     assert gaps[0]["focus"] == "https://w3id.org/unkg/doc/A/RES/99/2"
     assert gaps[0]["severity"] == "Warning"
+
+
+def test_preambular_numbering_gap_runs_on_oxigraph(tmp_path: Path) -> None:
+    path = tmp_path / "pp-gap.ttl"
+    path.write_text(GAP.replace("OperativeParagraph", "PreambularParagraph").replace("/op/", "/pp/"))
+    report = json.loads(invoke("validate", str(path), "--format", "json").stdout)
+    gaps = [r for r in report["results"] if "not preceded by paragraph 2" in r["message"]]
+    assert [(g["focus"], g["severity"], g["message"].split(" is ")[0]) for g in gaps] == [
+        ("https://w3id.org/unkg/doc/A/RES/99/2", "Warning", "Preambular paragraph 3")]

@@ -426,6 +426,32 @@ def export(ctx: click.Context, fmt: str | None, graph: str | None, output: str |
     _run(ctx, go)
 
 
+# ---- docs ------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("outdir", metavar="OUTDIR")
+@base_option
+@click.pass_context
+def docs(ctx: click.Context, outdir: str, base_iri: str | None) -> None:
+    """Write the HTML documentation of the ontology, the SKOS vocabularies and the shapes.
+
+    \b
+    OUTDIR gets index.html (classes, properties, alignments, examples), vocabularies.html (the
+    concept schemes), classes.svg (diagram) and the ontology, context and shape files.
+    Example:
+      unkg docs site/ontology
+    """
+    from .docs import write_docs
+
+    cfg = _settings(ctx, None, base_iri)
+
+    def go() -> None:
+        paths = write_docs(Path(outdir), cfg.base_iri)
+        log(f"wrote {len(paths)} files to {outdir}")
+
+    _run(ctx, go)
+
+
 # ---- info ------------------------------------------------------------------------------------
 
 @cli.command()

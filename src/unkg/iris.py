@@ -98,6 +98,25 @@ def agenda_item_key(item: str) -> tuple[str, str | None]:
     return str(int(m.group(1))), m.group(2)
 
 
+# Sessions from which General Assembly verbatim records carry the session in their symbol
+# (A/31/PV.1, A/S-8/PV.1, A/ES-7/PV.1); earlier records are numbered A/PV.n across sessions.
+_SESSION_IN_RECORD_SYMBOL = {"regular": 31, "special": 8, "emergency-special": 7}
+
+
+def meeting_record_symbol(number: int, session: str | None, body: str = "General Assembly") -> str | None:
+    """Symbol of the verbatim record of a GA plenary or Security Council meeting: A/61/PV.67,
+    A/ES-10/PV.12, A/PV.600 (before the 31st session), S/PV.1747; None for other bodies."""
+    code = BODY_CODES.get(body)
+    if code == "sc":
+        return f"S/PV.{int(number)}"
+    if code != "ga" or session is None:
+        return None
+    key = session_key(session)
+    if int(key.split("-")[-1]) >= _SESSION_IN_RECORD_SYMBOL[session_kind(session)]:
+        return f"A/{key}/PV.{int(number)}"
+    return f"A/PV.{int(number)}"
+
+
 @dataclass(frozen=True)
 class IRIs:
     """Mints IRIs under one base (configuration: --base-iri, UNKG_BASE_IRI)."""
@@ -119,6 +138,10 @@ class IRIs:
 
     def expression(self, symbol: str, language: str = "en") -> URIRef:
         return URIRef(f"{self.document(symbol)}/{_segment(language)}")
+
+    def file(self, symbol: str, language: str, fmt: str) -> URIRef:
+        """A file (ELI Format) of a language version: {doc}/{lang}/{fmt} (txt, pdf, md, json)."""
+        return URIRef(f"{self.expression(symbol, language)}/{_segment(fmt)}")
 
     def graph(self, symbol: str) -> URIRef:
         """The named graph holding one source document's triples."""
@@ -183,6 +206,11 @@ class IRIs:
         if code == "ga" and session is not None:
             return self._iri(f"meeting/ga/{session_key(session)}/plenary/{int(number)}")
         return self._iri(f"meeting/{code}/{int(number)}")
+
+    def meeting_record(self, number: int, session: str | None, body: str = "General Assembly") -> URIRef | None:
+        """The verbatim record of a plenary meeting, {base}doc/{record symbol}, or None."""
+        symbol = meeting_record_symbol(number, session, body)
+        return self.document(symbol) if symbol else None
 
     def conference_series(self, name: str) -> URIRef:
         return self._iri("conference/" + slug(name))

@@ -38,6 +38,7 @@ from .vocab import (
     DOCUMENT_TYPE,
     ELI_TERMS as _ELI,
     EU_LANGUAGE,
+    MEDIA_TYPE,
     SCHEMA_TERMS as _SCHEMA,
     SESSION_KIND,
     UNKG as _UNKG,
@@ -57,7 +58,7 @@ RDF = _fast(_RDF)
 RDFS = SimpleNamespace(label=_RDFS.label)
 DCTERMS = SimpleNamespace(identifier=_DCTERMS.identifier, title=_DCTERMS.title,
                           date=_DCTERMS.date, issued=_DCTERMS.issued)
-PROV = SimpleNamespace(generatedAtTime=_PROV.generatedAtTime)
+PROV = SimpleNamespace(generatedAtTime=_PROV.generatedAtTime, wasDerivedFrom=_PROV.wasDerivedFrom)
 XSD = SimpleNamespace(date=_XSD.date, dateTime=_XSD.dateTime,
                       nonNegativeInteger=_XSD.nonNegativeInteger)
 
@@ -100,6 +101,19 @@ _BODY_BY_PREFIX = {"A": "General Assembly", "S": "Security Council",
 _KIND_WORDS = {"regular": "session", "special": "special session",
                "emergency-special": "emergency special session"}
 _ENG = EU_LANGUAGE["ENG"]
+# File extension (as unkg.readers reads them) -> (IRI segment of the unkg:File, IANA media type)
+_FILE_FORMATS = {ext: (fmt, MEDIA_TYPE[mt]) for ext, fmt, mt in (
+    (".txt", "txt", "text/plain"), (".text", "txt", "text/plain"),
+    (".md", "md", "text/markdown"), (".markdown", "md", "text/markdown"),
+    (".pdf", "pdf", "application/pdf"), (".json", "json", "application/json"))}
+
+
+def _file_format(name: str | None) -> tuple[str, URIRef] | None:
+    """(segment, media type) of a source file name by its extension; None for stdin or unknown."""
+    if not name:
+        return None
+    dot = name.rfind(".")
+    return _FILE_FORMATS.get(name[dot:].lower()) if dot > 0 else None
 
 
 @lru_cache(maxsize=4096)  # a few hundred distinct phrases cover the corpus; matching is slow
@@ -222,6 +236,7 @@ class _Mapper:
         for p in record.operative:
             self.op.setdefault(p.number, p)
         self.fn_markers = {f.marker for f in record.footnotes}
+        self.file: URIRef | None = None
 
     # -- shared nodes ----------------------------------------------------------------------
 
@@ -276,6 +291,16 @@ class _Mapper:
         add((expr, RDF.type, ELI.LegalExpression))
         add((expr, ELI.realizes, doc))
         add((expr, ELI.language, _ENG))
+        # the loaded file (ELI Format) comes with the provenance: `unkg parse` of a file and of
+        # stdin give the same graph, so the Record's own source name is not used
+        fmt = _file_format(self.prov.source_file) if self.prov is not None else None
+        if fmt is not None:
+            self.file = f = self.iris.file(self.symbol, "en", fmt[0])
+            add((expr, ELI.is_embodied_by, f))
+            add((f, RDF.type, UNKG.File))
+            add((f, RDF.type, ELI.Format))
+            add((f, ELI.embodies, expr))
+            add((f, ELI.format, fmt[1]))
         if r.title:
             title = _en(r.title)
             add((doc, DCTERMS.title, title))
@@ -295,8 +320,9 @@ class _Mapper:
         session = self.session(r.session) if r.session else None
         if session is not None:
             add((doc, UNKG.session, session))
+            topic = self.series_topic()
             for item in r.agenda_items:
-                self.agenda_item(session, item)
+                self.agenda_item(session, item, topic)
         if r.committee:
             committee = self.iris.committee(r.committee, self.body_name)
             add((doc, UNKG.committee, committee))
@@ -321,11 +347,27 @@ class _Mapper:
         self.source_record()
         return self.out
 
-    def agenda_item(self, session: URIRef, item: str) -> None:
+    def series_topic(self) -> URIRef | None:
+        """The recurring topic of the resolution's one agenda item, when it tells it: the
+        resolution puts an item with its own title on a future session's agenda (the annual
+        series pattern, "include in the provisional agenda of its sixty-second session the item
+        entitled ..."). Several agenda items, or no such inclusion: no topic."""
+        r = self.r
+        if len(r.agenda_items) != 1 or not r.title:
+            return None
+        title = " ".join(r.title.split()).casefold()
+        for a in r.agenda_inclusions:
+            if a.title and " ".join(a.title.split()).casefold() == title:
+                return self.iris.agenda_topic(a.title)
+        return None
+
+    def agenda_item(self, session: URIRef, item: str, topic: URIRef | None = None) -> None:
         assert self.r.session is not None
         number, letter = iri_mod.agenda_item_key(item)
         node = self.iris.agenda_item(self.r.session, item, self.body_name)
         self.add((self.doc, UNKG.agendaItem, node))
+        if topic is not None:
+            self.add((node, UNKG.topic, topic))
         self._item_node(node, session, f"{number} ({letter})" if letter else number)
         if letter:
             parent = self.iris.agenda_item(self.r.session, number, self.body_name)
@@ -349,6 +391,9 @@ class _Mapper:
             add((node, UNKG.meetingDate, _date(date)))
         word = "plenary meeting" if kind == "plenary" else "meeting"
         add((node, RDFS.label, _label(f"{_ordinal(int(number))} {word}")))
+        record = iri_mod.meeting_record_symbol(number, self.r.session, self.body_name)
+        if record is not None:
+            add((node, UNKG.recordedIn, self.cited_document(record, UNKG.MeetingRecord)))
         if self.r.session and iri_mod.BODY_CODES.get(self.body_name) == "ga":
             add((node, UNKG.inSession, self.session(self.r.session)))
 
@@ -572,6 +617,8 @@ class _Mapper:
         node = self.iris.graph(self.symbol)
         self.add((node, RDF.type, UNKG.SourceRecord))
         self.add((node, UNKG.describes, self.doc))
+        if self.file is not None:
+            self.add((node, PROV.wasDerivedFrom, self.file))
         if self.prov is not None:
             p = self.prov
             self.add((node, UNKG.sourceFile, Literal(p.source_file)))

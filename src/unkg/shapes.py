@@ -1,4 +1,4 @@
-"""The SHACL shapes (shapes/unkg.shapes.ttl), with IRI patterns rewritten for a configured base."""
+"""The SHACL shapes (shapes/*.shapes.ttl), with IRI patterns rewritten for a configured base."""
 
 from __future__ import annotations
 
@@ -28,10 +28,15 @@ def rewrite_pattern(pattern: str, base_iri: str) -> str:
     return _DEFAULT_IN_PATTERN.sub(lambda _m: replacement, pattern)
 
 
+# The hand-written shapes, and the clause-verb shape generated from unkg.verbs (python -m unkg.vocabularies).
+SHAPE_FILES = ("unkg.shapes.ttl", "clause-verbs.shapes.ttl")
+
+
 @lru_cache(maxsize=8)
 def _parsed() -> Graph:
     g = Graph()
-    g.parse(project_dir("shapes") / "unkg.shapes.ttl", format="turtle")
+    for name in SHAPE_FILES:
+        g.parse(project_dir("shapes") / name, format="turtle")
     return g
 
 

@@ -9,12 +9,14 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 ONTOLOGY_IRI = "https://w3id.org/unkg/ontology"
-ONTOLOGY_VERSION = "0.1.0"
+ONTOLOGY_VERSION = "0.2.0"
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ELI_DL = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
+# IANA media types, as ELI data uses for eli:format.
+MEDIA_TYPE = Namespace("http://www.iana.org/assignments/media-types/")
 # EU Publications Office language authority, as ELI data uses for eli:language.
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 
@@ -27,6 +29,7 @@ class ELI_TERMS(DefinedNamespace):
 
     LegalResource: URIRef
     LegalExpression: URIRef
+    Format: URIRef
     cites: URIRef
     date_document: URIRef
     date_publication: URIRef
@@ -34,6 +37,9 @@ class ELI_TERMS(DefinedNamespace):
     is_part_of: URIRef
     is_realized_by: URIRef
     realizes: URIRef
+    is_embodied_by: URIRef
+    embodies: URIRef
+    format: URIRef
     language: URIRef
     passed_by: URIRef
     title: URIRef
@@ -66,6 +72,7 @@ class UNKG(DefinedNamespace):
     Report: URIRef
     MeetingRecord: URIRef
     ResolutionExpression: URIRef
+    File: URIRef
     # procedure
     Body: URIRef
     Committee: URIRef
@@ -143,6 +150,7 @@ class UNKG(DefinedNamespace):
     topic: URIRef
     meetingNumber: URIRef
     meetingDate: URIRef
+    recordedIn: URIRef
     parentBody: URIRef
     # conferences
     place: URIRef
