@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pyoxigraph as ox
 
 from . import site_html
+from .docs import write_docs
 from .errors import UsageError
 from .export import serialize_triples
 from .jsonld import compact
@@ -138,11 +140,11 @@ def _prepare_outdir(outdir: Path, force: bool) -> None:
 
 def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool = False,
             meter: Progress | None = None,
-            ontology_docs: Callable[[Path], None] | None = None,
+            ontology_docs: Callable[[Path], Any] | None = None,
             sitemap_limit: int = SITEMAP_LIMIT, jobs: int | None = None) -> PublishReport:
     """Write the linked-data site of `store` into `outdir` (empty, or a site published before
-    when `force`). `ontology_docs`, when given, writes the ontology's HTML documentation into the
-    folder it is passed (the `unkg docs` library function). Pages are rendered by `jobs`
+    when `force`). `ontology_docs` writes the ontology's HTML documentation into the folder it is
+    passed (default: `unkg.docs.write_docs`, as `unkg docs` does). Pages are rendered by `jobs`
     processes (default: one per core, up to 4, for sites of 200 pages or more); the files do not
     depend on it."""
     started = time.perf_counter()
@@ -448,7 +450,7 @@ server {{
 """
 
 
-def _ontology(out: _Writer, ontology_docs: Callable[[Path], None] | None) -> list[str]:
+def _ontology(out: _Writer, ontology_docs: Callable[[Path], Any] | None, base: str) -> list[str]:
     folder = project_dir("ontology")
     written = []
     for name in ONTOLOGY_FILES:
@@ -456,23 +458,19 @@ def _ontology(out: _Writer, ontology_docs: Callable[[Path], None] | None) -> lis
         if path.is_file():
             out.write(f"ontology/{name}", path.read_bytes())
             written.append(name)
-    if ontology_docs is not None:  # hook for `unkg docs` (HTML documentation of the ontology)
-        ontology_docs(inside(out.root, "ontology"))
-    elif not (out.root / "ontology" / "index.html").exists():
-        items = "".join(f'<li><a href="{n}">{n}</a></li>' for n in written)
-        out.write("ontology/index.html", (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>unkg ontology</title>'
-            f'</head><body><h1>unkg ontology</h1><ul>{items}</ul></body></html>\n').encode())
+    if ontology_docs is None:
+        ontology_docs = partial(write_docs, base_iri=base)
+    ontology_docs(inside(out.root, "ontology"))
     return written
 
 
 def _write_dataset(store: EmbeddedStore, idx: SiteIndex, out: _Writer, base: str,
-                   ontology_docs: Callable[[Path], None] | None, sitemap_limit: int) -> None:
+                   ontology_docs: Callable[[Path], Any] | None, sitemap_limit: int) -> None:
     dumps = _dumps(store, out, base)
     out.write("void.ttl", serialize_triples(void_triples(store, idx, base, dumps), "ttl"))
     out.write("catalog.ttl", serialize_triples(dcat_triples(idx, base, dumps), "ttl"))
     out.write("context.jsonld", (project_dir("ontology") / "context.jsonld").read_bytes())
-    _ontology(out, ontology_docs)
+    _ontology(out, ontology_docs, base)
     urls = [base + "index.html"] + [iri for iri in sorted(idx.pages)]
     for name, data in sitemaps(urls, base, sitemap_limit).items():
         out.write(name, data)

@@ -26,7 +26,7 @@ ELI_CITES = ELI + "cites"
 # Resources described on the page of the document they belong to (as #anchors), not on their own.
 PART_CLASSES = frozenset(UNKG + c for c in (
     "Paragraph", "PreambularParagraph", "OperativeParagraph", "SubParagraph", "Footnote", "Annex",
-    "Citation", "Mandate", "AgendaInclusion", "Vote", "ResolutionExpression"))
+    "Citation", "Mandate", "AgendaInclusion", "Vote", "ResolutionExpression", "File"))
 DOCUMENT_CLASSES = frozenset(UNKG + c for c in (
     "Document", "Resolution", "Decision", "DraftResolution", "Report", "MeetingRecord"))
 RESOLUTION_CLASSES = frozenset({UNKG + "Resolution", UNKG + "Decision"})
