@@ -209,9 +209,12 @@ def record_rdf(record: Any, fmt: formats.Format, base_iri: str) -> bytes:
 @click.option("--strict", is_flag=True, help="Reject texts with parts the parser cannot place.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
 @click.option("-j", "--jobs", type=int, default=None, help="Parser processes (default: cores).")
+@click.option("--allow-remote-context", is_flag=True,
+              help="Let JSON-LD files fetch the @context they refer to (network access).")
 @click.pass_context
 def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri: str | None,
-         input_format: str | None, strict: bool, fail_fast: bool, jobs: int | None) -> None:
+         input_format: str | None, strict: bool, fail_fast: bool, jobs: int | None,
+         allow_remote_context: bool) -> None:
     """Parse resolution texts and load them (and RDF files) into the store.
 
     Each source document becomes one named graph with its provenance; loading it again replaces
@@ -239,7 +242,8 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
         with EmbeddedStore(cfg.store) as st:
             report = load_paths(st, paths, base_iri=cfg.base_iri, input_format=input_format,
                                 strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
-                                progress=progress, meter=progress_bar("loading"))
+                                progress=progress, meter=progress_bar("loading"),
+                                allow_remote_context=allow_remote_context)
             log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs")
         return EXIT_INPUT if report.failed else EXIT_OK
 
@@ -260,9 +264,12 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
 @click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
               help="Add your own shapes to unkg's (repeatable).")
 @click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
+@click.option("--allow-remote-context", is_flag=True,
+              help="Let JSON-LD files fetch the @context they refer to (network access).")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri: str | None,
-             fmt: str, fail_on: str, extra_shapes: tuple[str, ...], output: str | None) -> None:
+             fmt: str, fail_on: str, extra_shapes: tuple[str, ...], output: str | None,
+             allow_remote_context: bool) -> None:
     """Validate the store (or the given files) against the SHACL shapes.
 
     Exit 0 when nothing at or above --fail-on is found, 1 otherwise, 2 on a usage error and
@@ -275,7 +282,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
 
     def go() -> int:
         if paths:
-            report = validate_files(paths, cfg.base_iri, extra_shapes)
+            report = validate_files(paths, cfg.base_iri, extra_shapes,
+                                    allow_remote_context=allow_remote_context)
         else:
             with EmbeddedStore(cfg.store, read_only=False, create=False) as st:
                 report = validate_store(st, cfg.base_iri, extra_shapes)
@@ -323,12 +331,14 @@ def queries_cmd(name: str | None) -> None:
 @click.option("-o", "--output", default=None, help="Write here instead of stdout.")
 @click.option("--endpoint", default=None, metavar="URL", help="Run on a remote SPARQL 1.1 endpoint.")
 @click.option("--timeout", default=60.0, show_default=True, help="Remote request timeout (s).")
+@click.option("--allow-service", is_flag=True,
+              help="Run queries with SERVICE (federated: the engine sends requests to other servers).")
 @store_option
 @base_option
 @click.pass_context
 def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | None,
-          output: str | None, endpoint: str | None, timeout: float, store: str | None,
-          base_iri: str | None) -> None:
+          output: str | None, endpoint: str | None, timeout: float, allow_service: bool,
+          store: str | None, base_iri: str | None) -> None:
     """Run a library query (by name), a .rq file or - (stdin) on the store or an endpoint.
 
     \b
@@ -358,12 +368,13 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
         if endpoint:
             from .remote import query_endpoint
 
-            result = query_endpoint(endpoint, inline_values(q.text, terms), timeout=timeout)
+            result = query_endpoint(endpoint, inline_values(q.text, terms), timeout=timeout,
+                                    allow_service=allow_service)
         else:
             from .store import EmbeddedStore
 
             with EmbeddedStore(cfg.store, create=False) as st:
-                result = run_local(st, q, terms)
+                result = run_local(st, q, terms, allow_service=allow_service)
         from .export import PREFIXES
 
         def compact(iri: str) -> str:

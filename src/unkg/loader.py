@@ -10,10 +10,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+import pyoxigraph as ox
+
 from . import formats
 from .errors import InputError, UnkgError
 from .iris import IRIs, slug
 from .progress import Progress
+from .security import external_contexts, refuse_remote_contexts
 from .store import EmbeddedStore, ntriples_of
 
 TEXT_KINDS = ("input",)
@@ -97,6 +100,12 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
                         data=data)
     if not record.symbol:
         raise InputError("no document symbol found; cannot name its graph", path=source)
+    if not record.operative:
+        # every resolution decides something; a text without one operative paragraph is cut off
+        # (an excerpt, a failed download) and would load as a plausible but incomplete document
+        last = data.rstrip().count(b"\n") + 1
+        raise InputError("no operative paragraph: the text is incomplete (truncated?) or not a "
+                         "resolution", path=source, line=last)
     checksum = checksum_of(data)
     provenance = Provenance(source_file=Path(source).name if source != "-" else "<stdin>",
                             checksum=checksum, parser_version=PARSER_VERSION, loaded_at=now_iso())
@@ -115,28 +124,63 @@ def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared
         return LoadOutcome(source, "failed", error=str(exc))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker when the loading process dies.
+
+    A worker blocks reading its task queue, whose write end it inherited, so it never sees
+    end-of-file: without this, `kill -9` of `unkg load` would leave the workers running forever.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="unkg-parent-watch", daemon=True).start()
+
+
 def rdf_graph_name(iris: IRIs, source: str) -> str:
     """Named graph for triples of an RDF file that carry no graph of their own."""
     return f"{iris.base}graph/file/{slug(Path(source).name)}"
+
+
+def jsonld_as_nquads(data: bytes, source: str) -> bytes:
+    """A JSON-LD document as N-Quads, by rdflib's parser, which fetches remote contexts (asked for)."""
+    import rdflib
+
+    ds = rdflib.Dataset()
+    try:
+        ds.parse(data=data, format="json-ld")
+    except Exception as exc:  # rdflib raises parser- and network-specific types
+        raise InputError(f"not valid jsonld: {exc}", path=source) from exc
+    return ds.serialize(format="nquads", encoding="utf-8")
 
 
 def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: str,
                input_format: str | None = None, strict: bool = False, fail_fast: bool = False,
                stdin: bytes | None = None, jobs: int | None = None,
                progress: Callable[[LoadOutcome], None] | None = None,
-               batch_size: int = 64, meter: Progress | None = None) -> LoadReport:
+               batch_size: int = 64, meter: Progress | None = None,
+               allow_remote_context: bool = False) -> LoadReport:
     """Load every path; each document is one atomic replacement of its named graph.
 
     Parsed documents reach the store `batch_size` at a time (one transaction for new graphs).
     `progress(outcome)` is called for each source as it is settled, `meter` counts them.
+    A JSON-LD file whose @context is given by reference is refused unless `allow_remote_context`
+    (then rdflib fetches it).
     """
+    if input_format:
+        formats.lookup(input_format, TEXT_KINDS + RDF_KINDS)  # an unknown name is a usage error
     sources = collect_inputs(paths)
     if meter is not None:
         meter.start(len(sources), "documents")
     try:
         return _load_sources(store, sources, base_iri=base_iri, input_format=input_format,
                              strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
-                             progress=progress, batch_size=batch_size, meter=meter)
+                             progress=progress, batch_size=batch_size, meter=meter,
+                             allow_remote_context=allow_remote_context)
     finally:
         if meter is not None:
             meter.close()
@@ -145,7 +189,7 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
 def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
                   input_format: str | None, strict: bool, fail_fast: bool, stdin: bytes | None,
                   jobs: int | None, progress: Callable[[LoadOutcome], None] | None,
-                  batch_size: int, meter: Progress | None) -> LoadReport:
+                  batch_size: int, meter: Progress | None, allow_remote_context: bool) -> LoadReport:
     iris = IRIs(base_iri)
     report = LoadReport()
     known = {rec["checksum"]: (g, rec) for g, rec in store.source_records().items()}
@@ -173,7 +217,13 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
             if fmt.kind == "rdf":
                 data = stdin if source == "-" else Path(source).read_bytes()
                 assert data is not None and fmt.oxigraph is not None
-                counts = store.load_rdf(data, fmt.oxigraph, rdf_graph_name(iris, source), source)
+                oxfmt = fmt.oxigraph
+                if fmt.name == "jsonld":
+                    if not allow_remote_context:
+                        refuse_remote_contexts(data, source)
+                    elif external_contexts(data):
+                        data, oxfmt = jsonld_as_nquads(data, source), ox.RdfFormat.N_QUADS
+                counts = store.load_rdf(data, oxfmt, rdf_graph_name(iris, source), source)
                 ok = record(LoadOutcome(source, "loaded", graph=",".join(sorted(counts)),
                                         triples=sum(counts.values())))
                 if not ok:
@@ -234,7 +284,8 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
 
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers > 1 and len(pending) >= 16:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             for done in pool.map(_prepare_worker, pending, chunksize=8):
                 if not finish(done):
                     pool.shutdown(cancel_futures=True)

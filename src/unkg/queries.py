@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from .errors import FormatError, QueryError
 from .iris import IRIs, session_key
 from .resources import project_dir
+from .security import refuse_service
 
 _HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:\((\w+)\))?\s*(?:=\s*(\S+))?\s*(?:[-—]+\s*(.*))?$")
@@ -295,12 +296,16 @@ def _format_graph(result: QueryResult, fmt: str) -> bytes:
                           "use ttl, nt or jsonld") from None
 
 
-def run_local(store: Any, query: LibraryQuery, terms: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:
+def run_local(store: Any, query: LibraryQuery, terms: dict[str, ox.NamedNode | ox.Literal],
+              allow_service: bool = False) -> QueryResult:
     """Run a query on the embedded store with its parameters bound as terms.
 
     Oxigraph's own substitution only binds projected variables, so parameters are bound by a
-    VALUES block of terms, as for remote endpoints (one mechanism, the same answers).
+    VALUES block of terms, as for remote endpoints (one mechanism, the same answers). A query
+    with SERVICE (Oxigraph would call that server) is refused unless `allow_service`.
     """
+    if not allow_service:
+        refuse_service(query.text, str(query.path))
     try:
         raw = store.query(inline_values(query.text, terms))
         return from_oxigraph(raw)

@@ -61,6 +61,26 @@ def split_front_matter(text: str) -> tuple[str, dict[str, str]]:
     return text, {}
 
 
+#: Largest resolution text unkg reads (bytes of text). The longest resolutions (budgets, the 2030
+#: Agenda) are a few hundred kilobytes; a file 50 times that is not one resolution, and parsing it
+#: would take minutes (the parser is linear, about 2 s per MB).
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+
+
+def _too_large(size: int, source: str) -> InputError:
+    return InputError(f"too large for a resolution text ({size / 2**20:.1f} MB; the limit is "
+                      f"{MAX_TEXT_BYTES // 2**20} MB): not a resolution", path=source)
+
+
+def _looks_utf16_without_bom(data: bytes) -> bool:
+    """Mostly-ASCII UTF-16 text: NUL in every other byte of the first kilobyte."""
+    head = data[:1024]
+    if len(head) < 8:
+        return False
+    odd, even = head[1::2], head[0::2]
+    return odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even)
+
+
 def _decode(data: bytes, source: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -72,9 +92,19 @@ def _decode(data: bytes, source: str) -> str:
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid {enc.upper()} text ({exc.reason} at byte {exc.start})", path=source) from exc
+        line = data[:exc.start].count(b"\n") + 1
+        if enc == "utf-8" and _looks_utf16_without_bom(data):
+            raise InputError("UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with "
+                             "a BOM)", path=source, line=1) from exc
+        hint = "; convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8)" if enc == "utf-8" else ""
+        raise InputError(f"not valid {enc.upper()} text ({exc.reason} at byte {exc.start}){hint}",
+                         path=source, line=line) from exc
     if "\x00" in text:
-        raise InputError("binary data (NUL bytes), not a text", path=source)
+        if enc == "utf-8" and _looks_utf16_without_bom(data):
+            raise InputError("UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with "
+                             "a BOM)", path=source, line=1)
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise InputError("binary data (NUL bytes), not a text", path=source, line=line)
     return text
 
 
@@ -132,7 +162,11 @@ def read_source(
         if not data.startswith(b"%PDF"):
             raise InputError("not a PDF file", path=source)
         text = _pdf_text(data, source)
+        if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+            raise _too_large(len(text.encode("utf-8")), source)
     else:
+        if len(data) > MAX_TEXT_BYTES * (2 if fmt == "json" else 1):
+            raise _too_large(len(data), source)
         text = _decode(data, source)
         if fmt == "json":
             try:

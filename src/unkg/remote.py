@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from .errors import QueryError, RemoteError, StoreError
 from .progress import Progress, tracked
 from .queries import QueryResult, from_oxigraph, query_form
+from .security import refuse_service
 from .store import EmbeddedStore
 
 T = TypeVar("T")
@@ -228,14 +229,15 @@ def _sw_body(exc: Exception) -> bytes:
 
 def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60.0, method: str = "auto",
                    credentials_env: tuple[str, str] = ("UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD"),
-                   ) -> QueryResult:
+                   allow_service: bool = False) -> QueryResult:
     """Run a SELECT/ASK/CONSTRUCT/DESCRIBE query on a SPARQL endpoint and return a `QueryResult`.
 
     `method` is "auto" (GET, or POST when the query is longer than 2000 characters), "GET" or "POST".
     `timeout` bounds the whole request. HTTP basic credentials come from the two environment
     variables named by `credentials_env` when the first is set (else a bearer token from
-    UNKG_ENDPOINT_TOKEN). Raises `QueryError` for an update and `RemoteError` (`EndpointError` when
-    the server answered) for every remote failure.
+    UNKG_ENDPOINT_TOKEN). Raises `QueryError` for an update, or for a SERVICE call (the server would
+    send requests on to a third server) unless `allow_service`, and `RemoteError` (`EndpointError`
+    when the server answered) for every remote failure.
     """
     from SPARQLWrapper import BASIC, GET, JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -244,6 +246,8 @@ def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60.0, method:
     if method not in ("AUTO", "GET", "POST"):
         raise QueryError(f"unknown HTTP method {method!r}; use auto, GET or POST")
     form = query_form(sparql)
+    if not allow_service:
+        refuse_service(sparql)
     sw = SPARQLWrapper(endpoint)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # its own (unreliable) query-type guess

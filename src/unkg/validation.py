@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, SH
 from . import formats
 from .errors import InputError
 from .iris import IRIs
+from .security import refuse_remote_contexts, uses_service
 from .store import EmbeddedStore
 
 if TYPE_CHECKING:
@@ -198,10 +199,20 @@ def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Grap
     g = load_shapes(base_iri)
     for path in extra:
         fmt = formats.resolve(None, path, ("rdf",))
+        if fmt.name == "jsonld" and Path(path).is_file():
+            refuse_remote_contexts(Path(path).read_bytes(), str(path))
+        part = rdflib.Graph()
         try:
-            g.parse(str(path), format=fmt.rdflib)
+            part.parse(str(path), format=fmt.rdflib)
         except Exception as exc:  # rdflib raises many parser-specific types
             raise InputError(f"invalid shapes file: {exc}", path=str(path)) from exc
+        # SPARQL in shapes runs on Oxigraph or rdflib, both of which execute SERVICE calls
+        for prop in (SH.select, SH.ask, SH.construct, SH.update):
+            for text in part.objects(None, prop):
+                if uses_service(str(text)):
+                    raise InputError("a SPARQL query of these shapes uses SERVICE (it would send "
+                                     "requests to another server); unkg does not run it", path=str(path))
+        g += part
     return g
 
 
@@ -233,8 +244,11 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
 
 
 def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[str | Path] = (),
-                   input_format: str | None = None) -> ValidationReport:
-    """Validate files without a store: RDF files as they are, resolution texts parsed first."""
+                   input_format: str | None = None, allow_remote_context: bool = False) -> ValidationReport:
+    """Validate files without a store: RDF files as they are, resolution texts parsed first.
+
+    A JSON-LD file whose @context is given by reference is refused unless `allow_remote_context`.
+    """
     from .loader import collect_inputs
     from .mapper import record_to_graph
     from .parser import parse_file
@@ -250,6 +264,8 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
         fmt = formats.resolve(input_format, source, ("input", "rdf"))
         part = rdflib.Graph()
         if fmt.kind == "rdf":
+            if fmt.name == "jsonld" and not allow_remote_context:
+                refuse_remote_contexts(Path(source).read_bytes(), source)
             try:
                 if fmt.quads:
                     ds = rdflib.Dataset()
