@@ -78,7 +78,14 @@ def _looks_utf16_without_bom(data: bytes) -> bool:
     if len(head) < 8:
         return False
     odd, even = head[1::2], head[0::2]
-    return odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even)
+
+    def mostly_nul(b: bytes) -> bool:
+        return b.count(0) > 0.9 * len(b)
+
+    def few_nul(b: bytes) -> bool:
+        return b.count(0) < 0.1 * len(b)
+
+    return (mostly_nul(odd) and few_nul(even)) or (mostly_nul(even) and few_nul(odd))
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -89,20 +96,20 @@ def _decode(data: bytes, source: str) -> str:
         enc = "utf-16"
     else:
         enc = "utf-8"
+        if _looks_utf16_without_bom(data):
+            raise InputError("UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with "
+                             "a BOM)", path=source, line=1)
+        if b"\x00" in data:
+            line = data[:data.index(b"\x00")].count(b"\n") + 1
+            raise InputError("binary data (NUL bytes), not a text", path=source, line=line)
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        if enc == "utf-8" and _looks_utf16_without_bom(data):
-            raise InputError("UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with "
-                             "a BOM)", path=source, line=1) from exc
         hint = "; convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8)" if enc == "utf-8" else ""
         raise InputError(f"not valid {enc.upper()} text ({exc.reason} at byte {exc.start}){hint}",
                          path=source, line=line) from exc
     if "\x00" in text:
-        if enc == "utf-8" and _looks_utf16_without_bom(data):
-            raise InputError("UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with "
-                             "a BOM)", path=source, line=1)
         line = text[:text.index("\x00")].count("\n") + 1
         raise InputError("binary data (NUL bytes), not a text", path=source, line=line)
     return text

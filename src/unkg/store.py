@@ -134,10 +134,7 @@ class EmbeddedStore:
         Each graph the file writes is replaced, so loading the same file again changes nothing.
         Returns triples per graph.
         """
-        try:
-            quads = list(ox.parse(data, fmt, base_iri=None))
-        except SyntaxError as exc:
-            raise InputError(f"not valid {fmt.name}: {exc}", path=source, line=_line_of(exc)) from exc
+        quads = parse_rdf(data, fmt, source)
         by_graph: dict[str, list[str]] = {}
         for q in quads:
             g = q.graph_name
@@ -207,6 +204,29 @@ class EmbeddedStore:
               ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL; by default the default graph is the union of all named graphs."""
         return self._store.query(sparql, use_default_graph_as_union=union_default_graph)
+
+
+def parse_rdf(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Quad]:
+    """Every quad of an RDF document, or InputError naming the file and line.
+
+    RDF/XML is first checked to be well-formed XML: Oxigraph's parser accepts a document cut off
+    before its closing tags (and would load the part before the cut).
+    """
+    if fmt == ox.RdfFormat.RDF_XML:
+        import xml.parsers.expat
+
+        checker = xml.parsers.expat.ParserCreate()  # no handlers: external entities are never read
+        try:
+            checker.Parse(data, True)
+        except xml.parsers.expat.ExpatError as exc:
+            message = xml.parsers.expat.errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
+            raise InputError(f"not valid {fmt.name}: {message} (column {exc.offset + 1})", path=source,
+                             line=exc.lineno) from exc
+    try:
+        return list(ox.parse(data, fmt, base_iri=None))
+    except SyntaxError as exc:
+        message = " ".join(str(exc).split())
+        raise InputError(f"not valid {fmt.name}: {message}", path=source, line=_line_of(exc)) from exc
 
 
 def _line_of(exc: BaseException) -> int | None:

@@ -8,14 +8,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
 from . import formats
 from .errors import InputError
 from .iris import IRIs
-from .security import refuse_remote_contexts, uses_service
-from .store import EmbeddedStore
+from .security import external_contexts, refuse_remote_contexts, uses_service
+from .store import EmbeddedStore, parse_rdf
 
 if TYPE_CHECKING:
     from .mapper import Provenance
@@ -264,18 +265,20 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
         fmt = formats.resolve(input_format, source, ("input", "rdf"))
         part = rdflib.Graph()
         if fmt.kind == "rdf":
-            if fmt.name == "jsonld" and not allow_remote_context:
-                refuse_remote_contexts(Path(source).read_bytes(), source)
-            try:
-                if fmt.quads:
-                    ds = rdflib.Dataset()
-                    ds.parse(source, format=fmt.rdflib)
-                    for s, p, o, _g in ds.quads((None, None, None, None)):
-                        part.add((s, p, o))
-                else:
-                    part.parse(source, format=fmt.rdflib)
-            except Exception as exc:  # rdflib raises parser-specific exception types
-                raise InputError(f"not valid {fmt.name}: {exc}", path=source) from exc
+            # the same parser as `unkg load` (Oxigraph's: one-line errors with line numbers, no
+            # network); rdflib only for JSON-LD whose remote context the user lets it fetch
+            raw = Path(source).read_bytes()
+            assert fmt.oxigraph is not None
+            oxfmt = fmt.oxigraph
+            if fmt.name == "jsonld":
+                if not allow_remote_context:
+                    refuse_remote_contexts(raw, source)
+                elif external_contexts(raw):
+                    from .loader import jsonld_as_nquads
+
+                    raw, oxfmt = jsonld_as_nquads(raw, source), ox.RdfFormat.N_QUADS
+            quads = parse_rdf(raw, oxfmt, source)
+            part.parse(data="".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads), format="nt")
         else:
             record = parse_file(source, input_format=input_format)
             part = record_to_graph(record, iris, _provenance_of(source, record))
@@ -283,8 +286,6 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
             owner.setdefault(str(s), source)
         data += part
     report = run_pyshacl(data, shapes)
-    import pyoxigraph as ox
-
     memory = ox.Store()
     memory.extend(ox.Quad(*q) for q in ox.parse(data.serialize(format="nt"), ox.RdfFormat.N_TRIPLES))
     report.results.extend(run_sparql_checks(memory, checks))
