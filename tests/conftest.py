@@ -147,3 +147,12 @@ def fresh_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 from sitefixtures import published, served_site, site_store  # noqa: E402,F401  (shared site fixtures)
+
+
+# Property-based tests: a modest number of examples so the suite stays fast; no per-example deadline
+# (a loaded 2-core machine would make one fail for nothing). HYPOTHESIS_PROFILE=thorough runs more.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("unkg", max_examples=200, deadline=None)
+_hypothesis_settings.register_profile("thorough", max_examples=5000, deadline=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unkg"))

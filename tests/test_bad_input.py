@@ -178,7 +178,7 @@ def test_utf16_with_bom_is_a_legitimate_text(tmp_path: Path) -> None:
 
     def without_provenance(store: Path) -> set[str]:
         return {ln for ln in export(store).decode().splitlines()
-                if "sourceChecksum" not in ln and "loadedAt" not in ln}
+                if "sourceChecksum" not in ln and "generatedAtTime" not in ln}
 
     assert without_provenance(a) == without_provenance(b)
     assert len(without_provenance(a)) > 300

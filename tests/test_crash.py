@@ -1,0 +1,201 @@
+"""Crash safety: `unkg load` killed with SIGKILL at random moments leaves every document's graph whole
+or absent; the store opens, validates and a re-run finishes the load; two loaders never share a store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib.namespace import PROV
+
+from unkg.store import EmbeddedStore
+
+TEXTS = Path(__file__).parent / "data" / "corpus" / "texts"
+COPIES = 2  # the corpus's modern GA texts, twice over under new numbers: a few hundred texts
+SEED = 20261128
+LOADED_AT = re.compile(rf'^(<[^>]+> <{re.escape(str(PROV.generatedAtTime))}> )"[^"]*"(.*)$')
+
+
+def unkg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "unkg.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def start_load(store: Path, corpus: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "unkg.cli", "--store", str(store), "load", str(corpus)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def generate(folder: Path) -> dict[str, str]:
+    """Renumber each `A-RES-{session}-{n}.txt` to `{n + 1000 k}`, in its header and title prefix.
+
+    Returns file name -> SHA-256 of its bytes."""
+    folder.mkdir(parents=True)
+    checksums: dict[str, str] = {}
+    for k in range(1, COPIES + 1):
+        for path in sorted(TEXTS.glob("A-RES-*.txt")):
+            m = re.fullmatch(r"A-RES-(\d+)-(\d+)\.txt", path.name)
+            if not m:
+                continue
+            session, number = m.groups()
+            new = str(int(number) + 1000 * k)
+            text = path.read_text(encoding="utf-8").replace(f"A/RES/{session}/{number}",
+                                                           f"A/RES/{session}/{new}")
+            text = re.sub(rf"(?<![\d/]){session}/{number}(?!\d)", f"{session}/{new}", text)
+            data = text.encode("utf-8")
+            name = f"A-RES-{session}-{new}.txt"
+            (folder / name).write_bytes(data)
+            checksums[name] = hashlib.sha256(data).hexdigest()
+    return checksums
+
+
+def graphs_of(store: Path) -> dict[str, set[str]]:
+    """Each named graph's N-Triples lines, the load time blanked (it is the one thing that differs)."""
+    with EmbeddedStore(store, create=False) as st:
+        return {g: {LOADED_AT.sub(r'\1"*"\2', ln) for ln in st.nquads_lines(g)} for g in st.named_graphs()}
+
+
+def provenance(store: Path) -> dict[str, dict[str, str]]:
+    with EmbeddedStore(store, create=False) as st:
+        return st.source_records()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, set[str]], float]:
+    """The generated corpus, its checksums, the graphs of a clean load, and how long that load took."""
+    root = tmp_path_factory.mktemp("crash")
+    checksums = generate(root / "texts")
+    start = time.monotonic()
+    done = unkg("--store", str(root / "reference"), "load", str(root / "texts"))
+    elapsed = time.monotonic() - start
+    assert done.returncode == 0, done.stderr
+    reference = graphs_of(root / "reference")
+    assert len(reference) == len(checksums) > 200  # every renumbered text is a document of its own
+    return root / "texts", checksums, reference, elapsed
+
+
+def check_whole_or_absent(store: Path, checksums: dict[str, str], reference: dict[str, set[str]]) -> int:
+    """Every graph in the store equals the clean load's; provenance agrees. Returns graphs present."""
+    present = graphs_of(store)
+    for graph, lines in present.items():
+        assert graph in reference, f"unexpected graph {graph}"
+        missing, added = reference[graph] - lines, lines - reference[graph]
+        assert not missing and not added, (graph, sorted(missing)[:5], sorted(added)[:5])
+    records = provenance(store)
+    assert set(records) == set(present), "a graph without its provenance record, or the reverse"
+    for graph, rec in records.items():
+        assert checksums[rec["source"]] == rec["checksum"], graph
+    return len(present)
+
+
+def test_sigkill_at_random_moments_loses_nothing(corpus: tuple[Path, dict[str, str], dict[str, set[str]], float],
+                                                 tmp_path: Path) -> None:
+    texts, checksums, reference, clean_seconds = corpus
+    store = tmp_path / "store"
+    rng = random.Random(SEED)
+    counts: list[int] = []
+    validated = False
+    present = 0
+    for attempt in range(4):
+        proc = start_load(store, texts)
+        # a random moment of what is left to load (each run skips the documents already stored);
+        # the first kill comes early, so that validating the partial store stays quick
+        left = (len(reference) - present) / len(reference)
+        share = rng.uniform(0.1, 0.3) if attempt == 0 else rng.uniform(0.2, 0.7)
+        time.sleep(0.3 + share * clean_seconds * left)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        if proc.returncode == 0:
+            break  # this one finished before the signal: nothing more to interrupt
+        assert proc.returncode == -signal.SIGKILL, proc.returncode
+        if not (store / "CURRENT").exists():
+            counts.append(0)  # killed before the store was created
+            continue
+        present = check_whole_or_absent(store, checksums, reference)
+        counts.append(present)
+        if not validated and 0 < present <= 100:  # validate once, while the store is partly full
+            report = unkg("--store", str(store), "validate", "--format", "json")
+            assert report.returncode == 0, report.stderr[-2000:]
+            assert json.loads(report.stdout)["counts"]["Violation"] == 0
+            validated = True
+        if present == len(reference) or sum(0 < c < len(reference) for c in counts) == 3:
+            break
+    # at least two kills interrupted a load that had written some documents and not all
+    assert sum(0 < c < len(reference) for c in counts) >= 2, counts
+    assert validated, counts
+    # the store is not left locked, and the re-run loads what is missing and skips the rest
+    again = unkg("--store", str(store), "load", str(texts))
+    assert again.returncode == 0, again.stderr
+    assert f"{len(reference) - present} loaded, {present} unchanged, 0 failed" in again.stderr
+    assert check_whole_or_absent(store, checksums, reference) == len(reference)
+
+
+def test_killed_load_leaves_no_worker_processes(corpus: tuple[Path, dict[str, str], dict[str, set[str]], float],
+                                                 tmp_path: Path) -> None:
+    """The parser processes of a killed load end too (they would otherwise wait forever)."""
+    texts, _checksums, _reference, clean_seconds = corpus
+    proc = start_load(tmp_path / "store", texts)
+    children: set[int] = set()
+    deadline = time.monotonic() + clean_seconds
+    while time.monotonic() < deadline and len(children) < 2:
+        children |= set(_children(proc.pid))
+        time.sleep(0.05)
+    assert children, "the load started no worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children), children
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_second_loader_gets_store_in_use(corpus: tuple[Path, dict[str, str], dict[str, set[str]], float],
+                                         tmp_path: Path) -> None:
+    texts, checksums, reference, _ = corpus
+    store = tmp_path / "store"
+    part = tmp_path / "part"  # enough texts to use the worker processes and take a few seconds
+    part.mkdir()
+    for path in sorted(texts.iterdir())[:60]:
+        shutil.copy(path, part)
+    first = start_load(store, part)
+    deadline = time.monotonic() + 60
+    while not (store / "LOCK").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    single = tmp_path / "one"
+    single.mkdir()
+    shutil.copy(TEXTS / "A-RES-61-54.txt", single)
+    second = unkg("--store", str(store), "load", str(single))
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert second.returncode == 5, second.stderr
+    lines = second.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is in use by another process" in lines[0] and str(store) in lines[0], lines
+    assert check_whole_or_absent(store, checksums, reference) == 60
+    # and once the first has finished, the second goes through
+    assert unkg("--store", str(store), "load", str(single)).returncode == 0
