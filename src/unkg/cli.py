@@ -57,7 +57,10 @@ def fail(exc: BaseException, verbose: bool = False) -> NoReturn:
 
 def _settings(ctx: click.Context, store: str | None = None, base_iri: str | None = None) -> Settings:
     root = ctx.find_root().params
-    return settings(base_iri=base_iri or root.get("base_iri"), store=store or root.get("store"))
+    try:
+        return settings(base_iri=base_iri or root.get("base_iri"), store=store or root.get("store"))
+    except UnkgError as exc:  # a bad base IRI (exit 2) or an unreadable unkg.toml (exit 3)
+        fail(exc)
 
 
 def store_option(f: F) -> F:

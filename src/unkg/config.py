@@ -7,7 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .iris import DEFAULT_BASE_IRI
+from .errors import FormatError, InputError
+from .iris import DEFAULT_BASE_IRI, IRIs
 
 DEFAULT_STORE = "./unkg-data"
 CONFIG_FILE = "unkg.toml"
@@ -22,8 +23,11 @@ class Settings:
 def _config_file_values(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
-    with path.open("rb") as f:
-        data = tomllib.load(f)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read the settings file: {exc}", path=str(path)) from exc
     section = data.get("unkg", data)
     return {k.replace("-", "_"): str(v) for k, v in section.items() if isinstance(v, (str, int))}
 
@@ -32,8 +36,13 @@ def settings(base_iri: str | None = None, store: str | None = None,
              config_file: str | Path | None = None) -> Settings:
     """Resolve settings from the given values, UNKG_* environment variables and unkg.toml."""
     file_values = _config_file_values(Path(config_file or os.environ.get("UNKG_CONFIG", CONFIG_FILE)))
-    return Settings(
+    resolved = Settings(
         base_iri=base_iri or os.environ.get("UNKG_BASE_IRI") or file_values.get("base_iri")
         or DEFAULT_BASE_IRI,
         store=store or os.environ.get("UNKG_STORE") or file_values.get("store") or DEFAULT_STORE,
     )
+    try:
+        IRIs(resolved.base_iri)
+    except ValueError as exc:
+        raise FormatError(f"invalid base IRI (--base-iri, UNKG_BASE_IRI or unkg.toml): {exc}") from exc
+    return resolved
