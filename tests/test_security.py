@@ -280,7 +280,7 @@ def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path) -> N
         deadline = time.monotonic() + 30
         while True:
             try:
-                with _NO_PROXY.open(f"{base}/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=2) as r:
+                with _NO_PROXY.open(f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=2) as r:
                     assert json.loads(r.read())["boolean"] is True
                 break
             except (urllib.error.URLError, OSError):
@@ -288,10 +288,12 @@ def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path) -> N
                 time.sleep(0.1)
         assert _listening_addresses(port) == {"0100007F"}, _listening_addresses(port)  # 127.0.0.1 only
         writes = [
+            urllib.request.Request(f"{base}/sparql", data=b"DROP ALL", method="POST",
+                                   headers={"Content-Type": "application/sparql-update"}),
+            urllib.request.Request(f"{base}/sparql", data=b"update=DROP%20ALL", method="POST",
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"}),
             urllib.request.Request(f"{base}/update", data=b"DROP ALL", method="POST",
                                    headers={"Content-Type": "application/sparql-update"}),
-            urllib.request.Request(f"{base}/query", data=b"update=DROP%20ALL", method="POST",
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"}),
             urllib.request.Request(f"{base}/store?default", data=b"<http://a/> <http://b/> <http://c/> .",
                                    method="PUT", headers={"Content-Type": "application/n-triples"}),
             urllib.request.Request(f"{base}/store?graph=http%3A%2F%2Fa%2F", method="DELETE"),
@@ -300,10 +302,30 @@ def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path) -> N
             with pytest.raises(urllib.error.HTTPError) as refused:
                 _NO_PROXY.open(request, timeout=5).read()
             assert 400 <= refused.value.code < 500, (request.full_url, refused.value.code)
+        server_pids = _descendants(proc.pid)
     finally:
-        proc.terminate()
+        proc.terminate()  # SIGTERM, as a service manager stops it
         proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in server_pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in server_pids), "the server outlived `unkg serve`"
     assert export(copy) == before
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 # ---- input is never executed --------------------------------------------------------------------
