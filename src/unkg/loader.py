@@ -124,14 +124,17 @@ def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared
         return LoadOutcome(source, "failed", error=str(exc))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Pool initializer: end this worker when the loading process dies.
+def _exit_with_parent() -> None:
+    """Pool initializer: end this worker when the process that started it dies.
 
     A worker blocks reading its task queue, whose write end it inherited, so it never sees
     end-of-file: without this, `kill -9` of `unkg load` would leave the workers running forever.
+    The parent is the loader (fork, spawn) or the fork server, which ends with the loader.
     """
     import threading
     import time
+
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -284,8 +287,7 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
 
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers > 1 and len(pending) >= 16:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent) as pool:
             for done in pool.map(_prepare_worker, pending, chunksize=8):
                 if not finish(done):
                     pool.shutdown(cancel_futures=True)
