@@ -110,7 +110,7 @@ def test_sigkill_at_random_moments_loses_nothing(corpus: tuple[Path, dict[str, s
         # a random moment of what is left to load (each run skips the documents already stored);
         # early ones until a partial store has been validated, so that validating it stays quick
         left = (len(reference) - present) / len(reference)
-        share = rng.uniform(0.15, 0.45) if not validated else rng.uniform(0.2, 0.7)
+        share = rng.uniform(0.25, 0.55) if not validated else rng.uniform(0.2, 0.7)
         time.sleep(0.3 + share * clean_seconds * left)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
@@ -122,6 +122,7 @@ def test_sigkill_at_random_moments_loses_nothing(corpus: tuple[Path, dict[str, s
             continue
         present = check_whole_or_absent(store, checksums, reference)
         counts.append(present)
+        print(f"kill {attempt}: {present} of {len(reference)} documents stored")
         if not validated and 0 < present < len(reference):  # validate once, while partly full
             report = unkg("--store", str(store), "validate", "--format", "json")
             assert report.returncode == 0, report.stderr[-2000:]
