@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -268,7 +269,7 @@ def _listening_addresses(port: int) -> set[str]:
     return found
 
 
-def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path) -> None:
+def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path, listener: Listener) -> None:
     copy = tmp_path / "store"
     shutil.copytree(store, copy)
     before = export(copy)
@@ -298,10 +299,19 @@ def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path) -> N
                                    method="PUT", headers={"Content-Type": "application/n-triples"}),
             urllib.request.Request(f"{base}/store?graph=http%3A%2F%2Fa%2F", method="DELETE"),
         ]
+        federated = urllib.parse.quote(service_query(listener))
+        writes += [  # and no SERVICE: the server would call another server
+            urllib.request.Request(f"{base}/sparql?query={federated}"),
+            urllib.request.Request(f"{base}/sparql", data=f"query={federated}".encode(), method="POST",
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"}),
+            urllib.request.Request(f"{base}/sparql", data=service_query(listener).encode(), method="POST",
+                                   headers={"Content-Type": "application/sparql-query"}),
+        ]
         for request in writes:
             with pytest.raises(urllib.error.HTTPError) as refused:
                 _NO_PROXY.open(request, timeout=5).read()
             assert 400 <= refused.value.code < 500, (request.full_url, refused.value.code)
+        assert listener.hits == []
         server_pids = _descendants(proc.pid)
     finally:
         proc.terminate()  # SIGTERM, as a service manager stops it

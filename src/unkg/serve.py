@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from . import formats
 from .errors import StoreError, UnkgError
+from .security import uses_service
 from .sitepaths import PAGE_EXTENSIONS, UnsafePathError, inside, iri_of
 
 StartResponse = Callable[..., Any]
@@ -218,6 +219,10 @@ class SiteApp:
         if _has_param(query_string.encode("latin-1"), "update"):
             return _response(start, "403 Forbidden", b"this endpoint is read-only: no SPARQL update\n",
                              headers=cors)
+        if uses_service(_query_text(method, ctype, body, query_string)):
+            # Oxigraph would send the query on to the SERVICE's server: no network unless asked
+            return _response(start, "403 Forbidden", b"this endpoint does not run SERVICE (federated) "
+                             b"queries\n", headers=cors)
         if self.sparql_port is None:
             return _response(start, "503 Service Unavailable", b"no SPARQL server\n")
         headers = {"Accept": environ.get("HTTP_ACCEPT") or "*/*"}
@@ -237,6 +242,18 @@ class SiteApp:
         finally:
             conn.close()
         return _response(start, status, data, out_type, headers=cors + [("Vary", "Accept")])
+
+
+def _query_text(method: str, ctype: str, body: bytes, query_string: str) -> str:
+    """The SPARQL text of a protocol request: `query=` in the URL or form, or the POSTed query."""
+    from urllib.parse import parse_qs
+
+    texts = parse_qs(query_string, keep_blank_values=True).get("query", [])
+    if method == "POST" and ctype == "application/sparql-query":
+        texts.append(body.decode("utf-8", "replace"))
+    elif method == "POST":
+        texts += parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).get("query", [])
+    return "\n".join(texts)
 
 
 def _has_param(body: bytes, name: str) -> bool:
