@@ -378,19 +378,24 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
 
             with EmbeddedStore(cfg.store, create=False) as st:
                 result = run_local(st, q, terms, allow_service=allow_service)
-        from .export import PREFIXES
-
-        def compact(iri: str) -> str:
-            if iri.startswith(cfg.base_iri):
-                return iri[len(cfg.base_iri):]
-            for p, ns in PREFIXES.items():
-                if iri.startswith(ns):
-                    return f"{p}:{iri[len(ns):]}"
-            return iri
-
-        write_output(format_result(result, out_fmt, compact), output)
+        write_output(format_result(result, out_fmt, _compact(cfg.base_iri)), output)
 
     _run(ctx, go)
+
+
+def _compact(base_iri: str) -> Callable[[str], str]:
+    """Shorten IRIs for the table format: relative to the base IRI, or prefixed."""
+    from .export import PREFIXES
+
+    def compact(iri: str) -> str:
+        if iri.startswith(base_iri):
+            return iri[len(base_iri):]
+        for p, ns in PREFIXES.items():
+            if iri.startswith(ns):
+                return f"{p}:{iri[len(ns):]}"
+        return iri
+
+    return compact
 
 
 def _result_format_name(value: str) -> str:
@@ -400,6 +405,96 @@ def _result_format_name(value: str) -> str:
         except FormatError:
             continue
     raise FormatError(f"unknown result format {value!r}; use table, csv, tsv, json, ttl, nt or jsonld")
+
+
+# ---- full-text search ------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("expression", metavar="EXPRESSION")
+@click.option("--session", default=None, metavar="N", help="Only resolutions of this session (61, ES-10, XI).")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["preambular", "operative", "footnote", "annex"]),
+              help="Only this kind of passage (repeatable).")
+@click.option("-n", "--limit", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Most hits to show (0: all).")
+@click.option("-f", "--format", "fmt", default=None, help="table (default), csv, tsv or json.")
+@click.option("-o", "--output", default=None, help="Write here instead of stdout.")
+@store_option
+@base_option
+@click.pass_context
+def search(ctx: click.Context, expression: str, session: str | None, kinds: tuple[str, ...], limit: int,
+           fmt: str | None, output: str | None, store: str | None, base_iri: str | None) -> None:
+    """Search the text of paragraphs, footnotes and annexes (SQLite FTS5, best matches first).
+
+    EXPRESSION is FTS5 query syntax: words (all must occur), "a phrase", OR, NOT, NEAR(a b, 5),
+    prefix*, parentheses. Matches are ranked by bm25 and shown with a snippet (**match**). The
+    index lives in the store directory and is brought in step with the store before searching.
+
+    \b
+    Example:
+      unkg search "climate AND finance"
+      unkg search '"sustainable development" NOT climate' --session 77 -f csv
+      unkg search "information security" -f json | jq -r '.results.bindings[].paragraph.value'
+    """
+    from .fulltext import hits_result
+    from .fulltext import search as run_search
+    from .iris import IRIs, session_key
+    from .queries import format_result
+    from .store import EmbeddedStore
+
+    cfg = _settings(ctx, store, base_iri)
+
+    def go() -> None:
+        session_iri = None
+        if session is not None:
+            try:
+                session_iri = str(IRIs(cfg.base_iri).session(session_key(session)))
+            except ValueError as exc:
+                raise click.UsageError(str(exc)) from None
+        guessed = formats.guess(output, ("results",))
+        out_fmt = _result_format_name(fmt or (guessed.name if guessed else "table"))
+        with EmbeddedStore(cfg.store, create=False) as st:
+            hits = run_search(st, expression, session=session_iri, kinds=kinds, limit=limit or None)
+        write_output(format_result(hits_result(hits), out_fmt, _compact(cfg.base_iri)), output)
+
+    _run(ctx, go)
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Build the index again from the whole store.")
+@click.option("--verify", is_flag=True, help="Compare every indexed passage with the store (exit 1 on a difference).")
+@store_option
+@click.pass_context
+def index(ctx: click.Context, rebuild: bool, verify: bool, store: str | None) -> None:
+    """Bring the full-text index in step with the store (or rebuild it) and report its size.
+
+    Searching does this by itself; run it after writing to the store with other tools, or to
+    build the index of a large store ahead of the first search.
+    """
+    from .fulltext import open_index
+    from .store import EmbeddedStore
+
+    cfg = _settings(ctx, store)
+
+    def go() -> int:
+        with EmbeddedStore(cfg.store, create=False) as st:
+            idx, report = open_index(st, refresh=not rebuild)
+            if rebuild:
+                idx.rebuild(st)
+            counts = idx.counts()
+            what = ("rebuilt" if rebuild or report.rebuilt else
+                    f"{len(report.synced)} graphs re-read, {len(report.removed)} removed")
+            log(f"full-text index {idx.path}: {what}; {counts['graphs']} graphs, "
+                f"{counts['passages']} passages")
+            if verify:
+                problems = idx.verify(st)
+                for p in problems[:20]:
+                    log(f"difference: {p}")
+                log(f"verify: {len(problems)} differences")
+                return EXIT_INVALID if problems else EXIT_OK
+        return EXIT_OK
+
+    ctx.exit(_run(ctx, go))
 
 
 # ---- export ----------------------------------------------------------------------------------

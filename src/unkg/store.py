@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Literal
 
 from .errors import InputError, StoreError, StoreLockedError, UnkgError
 from .vocab import UNKG
+
+if TYPE_CHECKING:
+    from .fulltext import FulltextIndex
 
 
 def _ox_error(path: Path, exc: OSError) -> StoreError:
@@ -29,6 +32,9 @@ class EmbeddedStore:
     def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True):
         self.path = Path(path)
         self.read_only = read_only
+        # the full-text index in the store directory (unkg.fulltext), opened when first needed
+        self.fulltext_index: FulltextIndex | None = None
+        self.fulltext_checked = False
         if read_only or not create:
             if not (self.path / "CURRENT").exists():
                 raise StoreError(f"no store at {self.path}: run `unkg load` first or pass --store")
@@ -43,6 +49,9 @@ class EmbeddedStore:
         return self._store
 
     def close(self) -> None:
+        if self.fulltext_index is not None:
+            self.fulltext_index.close()
+            self.fulltext_index = None
         if not self.read_only:
             try:
                 self._store.flush()
@@ -63,8 +72,11 @@ class EmbeddedStore:
         """Atomically replace each named graph by the given N-Triples text (all or nothing).
 
         One SPARQL update carries the drops and the inserts, so a crash or a bad triple leaves
-        the store as it was.
+        the store as it was. The full-text index follows (see `unkg.fulltext`): the graphs are
+        marked dirty before the update and re-read into the index after it.
         """
+        from . import fulltext
+
         parts: list[str] = []
         for graph, ntriples in graphs.items():
             iri = ox.NamedNode(graph)
@@ -73,8 +85,16 @@ class EmbeddedStore:
                 parts.append(f"INSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}")
         if not parts:
             return
+        names = list(graphs)
+        fulltext.before_write(self, names)
         try:
-            self._store.update(" ;\n".join(parts))
+            self._apply(" ;\n".join(parts))
+        finally:
+            fulltext.after_write(self, names)
+
+    def _apply(self, update: str) -> None:
+        try:
+            self._store.update(update)
         except SyntaxError as exc:
             raise StoreError(f"internal error: generated data was rejected by the store: {exc}") from exc
         except OSError as exc:
