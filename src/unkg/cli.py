@@ -302,30 +302,95 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
 
 # ---- queries ---------------------------------------------------------------------------------
 
+def _query_detail(q: Any, formatter: click.HelpFormatter) -> None:
+    """A library query's title, description, parameters and example, as help text."""
+    formatter.write_paragraph()
+    with formatter.indentation():
+        formatter.write_text(f"{q.title or q.name}")
+        if q.description:
+            formatter.write_paragraph()
+            formatter.write_text(q.description)
+    if q.params:
+        rows = []
+        for p in q.params:
+            default = f"default {p.default}" if p.default is not None else "required"
+            rows.append((f"{p.name}=<{p.type}>", f"{p.description} ({default})".strip()))
+        with formatter.section("Parameters (-p NAME=VALUE)"):
+            formatter.write_dl(rows)
+        if any(p.type == "fulltext" for p in q.params):
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("A fulltext parameter takes a search expression (as `unkg search`): "
+                                     "its variable is bound to every matching paragraph, footnote or "
+                                     "annex, found in the store's full-text index.")
+    if q.example:
+        with formatter.section("Example"):
+            formatter.write(" " * formatter.current_indent + q.example + "\n")  # not re-wrapped
+
+
+class QueryCommand(click.Command):
+    """`unkg query NAME --help` shows that query's title, description, parameters and example
+    before the command's options; `unkg query --help` shows the command's own help."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["unkg.query.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def _named_query(self, ctx: click.Context) -> Any:
+        args = [a for a in ctx.meta.get("unkg.query.args", []) if a not in ctx.help_option_names]
+        sub = self.make_context(ctx.info_name, args, parent=ctx.parent, resilient_parsing=True)
+        name = sub.params.get("query")
+        if not name or name == "-":
+            return None
+        from .queries import find_query
+
+        try:
+            return find_query(str(name))
+        except UnkgError as exc:
+            raise click.UsageError(str(exc), ctx) from None
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        q = self._named_query(ctx)
+        if q is None:
+            super().format_help(ctx, formatter)
+            return
+        formatter.write_usage(f"{ctx.command_path} {q.name}", "[-p NAME=VALUE]... [OPTIONS]")
+        _query_detail(q, formatter)
+        self.format_options(ctx, formatter)
+
+
 @cli.command(name="queries")
 @click.argument("name", required=False)
 def queries_cmd(name: str | None) -> None:
-    """List the query library, or show one query's parameters and text."""
+    """List the query library with descriptions, or show one query's parameters and text.
+
+    `unkg query NAME --help` shows the same detail.
+    """
     from .queries import find_query, library
 
     try:
         if name:
             q = find_query(name)
-            click.echo(f"{q.name}: {q.title}\n\n{q.description}\n")
-            for p in q.params:
-                default = f" (default {p.default})" if p.default is not None else " (required)"
-                click.echo(f"  --param {p.name}=<{p.type}>{default}  {p.description}")
-            if q.example:
-                click.echo(f"\nExample: {q.example}")
+            formatter = click.HelpFormatter()
+            formatter.write_text(f"{q.name}")
+            _query_detail(q, formatter)
+            click.echo(formatter.getvalue(), nl=False)
             click.echo("\n" + q.text)
             return
+        formatter = click.HelpFormatter()
         for q in library().values():
-            click.echo(f"{q.name:32} {q.title}")
+            params = " ".join(f"-p {p.name}=<{p.type}>" for p in q.params)
+            formatter.write_text(f"{q.name}  {params}".rstrip())
+            with formatter.indentation():
+                formatter.write_text(q.title + ("." if q.title and not q.title.endswith(".") else "")
+                                     + (" " + q.description if q.description else ""))
+            formatter.write_paragraph()
+        click.echo(formatter.getvalue(), nl=False)
     except UnkgError as exc:
         fail(exc)
 
 
-@cli.command()
+@cli.command(cls=QueryCommand)
 @click.argument("query", metavar="NAME|FILE.rq|-")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (as an RDF term, never pasted into the text).")
@@ -344,13 +409,16 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
           store: str | None, base_iri: str | None) -> None:
     """Run a library query (by name), a .rq file or - (stdin) on the store or an endpoint.
 
+    `unkg queries` lists the library; `unkg query NAME --help` shows a query's parameters.
+
     \b
     Example:
-      unkg query cited-by-resolution --param symbol=A/RES/61/54
-      unkg query citation-chain -p symbol=A/RES/61/54 -f csv
+      unkg query cited-by-resolution --param resolution=A/RES/61/54
+      unkg query citation-chain -p resolution=A/RES/61/54 -f csv
+      unkg query fulltext-search -p 'paragraph=climate AND finance' -f json
     """
     from .iris import IRIs
-    from .queries import bind_params, find_query, format_result, inline_values, run_local
+    from .queries import bind_params, find_query, format_result, inline_values, needs_fulltext, run_local
 
     cfg = _settings(ctx, store, base_iri)
 
@@ -363,21 +431,27 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
                 raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
             k, v = item.split("=", 1)
             values[k.strip()] = v
-        terms = bind_params(q, values, IRIs(cfg.base_iri))
         guessed = formats.guess(output, ("results", "rdf"))
         default = "ttl" if q.form in ("CONSTRUCT", "DESCRIBE") else "table"
         out_fmt = fmt or (guessed.name if guessed else default)
         out_fmt = _result_format_name(out_fmt)
+        iris = IRIs(cfg.base_iri)
+        if endpoint and not needs_fulltext(q):
+            terms = bind_params(q, values, iris)
+        else:
+            # full-text parameters are resolved through the local store's index, also for an endpoint
+            from .fulltext import resolver
+            from .store import EmbeddedStore
+
+            with EmbeddedStore(cfg.store, create=False) as st:
+                terms = bind_params(q, values, iris, resolver(st))
+                if not endpoint:
+                    result = run_local(st, q, terms, allow_service=allow_service)
         if endpoint:
             from .remote import query_endpoint
 
             result = query_endpoint(endpoint, inline_values(q.text, terms), timeout=timeout,
                                     allow_service=allow_service)
-        else:
-            from .store import EmbeddedStore
-
-            with EmbeddedStore(cfg.store, create=False) as st:
-                result = run_local(st, q, terms, allow_service=allow_service)
         write_output(format_result(result, out_fmt, _compact(cfg.base_iri)), output)
 
     _run(ctx, go)

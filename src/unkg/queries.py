@@ -17,7 +17,13 @@ from .security import refuse_service
 
 _HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:\((\w+)\))?\s*(?:=\s*(\S+))?\s*(?:[-—]+\s*(.*))?$")
-PARAM_TYPES = ("doc", "session", "iri", "string", "integer", "date")
+PARAM_TYPES = ("doc", "session", "iri", "string", "integer", "date", "fulltext")
+"""Parameter types. A `fulltext` parameter takes an FTS5 search expression; it is resolved through
+the store's full-text index and binds its variable to the IRIs of every matching paragraph,
+footnote or annex (a multi-row VALUES block), before the query runs locally or remotely."""
+
+Term = ox.NamedNode | ox.Literal
+Binding = Term | tuple[ox.NamedNode, ...]
 
 
 _WS = r"(?:\s+|#[^\n]*)*"  # whitespace and comments
@@ -123,26 +129,41 @@ def find_query(name_or_path: str, stdin_text: str | None = None) -> LibraryQuery
     return queries[name_or_path]
 
 
-def bind_params(query: LibraryQuery, values: dict[str, str], iris: IRIs) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Turn --param values (and declared defaults) into RDF terms for the query's variables."""
+def bind_params(query: LibraryQuery, values: dict[str, str], iris: IRIs,
+                fulltext: Callable[[str], list[str]] | None = None) -> dict[str, Binding]:
+    """Turn --param values (and declared defaults) into RDF terms for the query's variables.
+
+    `fulltext(expression)` gives the IRIs of the passages matching a search expression; it is
+    needed only by queries with a `fulltext` parameter.
+    """
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(declared))
     if unknown and query.params:
         raise QueryError(f"query {query.name} has no parameter {unknown[0]!r}; it takes: "
                          + ", ".join(declared) or "none")
-    terms: dict[str, ox.NamedNode | ox.Literal] = {}
+    terms: dict[str, Binding] = {}
     for name, raw in values.items():
         p = declared.get(name, Param(name))
-        terms[name] = _term(p, raw, iris)
+        terms[name] = _term(p, raw, iris, fulltext)
     for p in query.params:
         if p.name not in terms:
             if p.default is None:
                 raise QueryError(f"query {query.name} needs --param {p.name}=... ({p.description})")
-            terms[p.name] = _term(p, p.default, iris)
+            terms[p.name] = _term(p, p.default, iris, fulltext)
     return terms
 
 
-def _term(p: Param, raw: str, iris: IRIs) -> ox.NamedNode | ox.Literal:
+def needs_fulltext(query: LibraryQuery) -> bool:
+    return any(p.type == "fulltext" for p in query.params)
+
+
+def _term(p: Param, raw: str, iris: IRIs,
+          fulltext: Callable[[str], list[str]] | None = None) -> Binding:
+    if p.type == "fulltext":
+        if fulltext is None:
+            raise QueryError(f"parameter {p.name} is a full-text search: it needs the store's "
+                             "full-text index")
+        return tuple(ox.NamedNode(iri) for iri in fulltext(raw))
     try:
         if p.type == "doc":
             return ox.NamedNode(str(iris.document(raw)))
@@ -161,17 +182,24 @@ def _term(p: Param, raw: str, iris: IRIs) -> ox.NamedNode | ox.Literal:
         raise QueryError(f"parameter {p.name}={raw!r} is not a valid {p.type}: {exc}") from exc
 
 
-def inline_values(text: str, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
+def inline_values(text: str, terms: dict[str, Binding]) -> str:
     """The query with a VALUES block opening its outer WHERE group (for remote endpoints).
 
     Terms are written in their N-Triples form by pyoxigraph, so no value can change the query's
-    structure.
+    structure. A multi-valued (full-text) binding gets a VALUES block of its own, one row per term.
     """
     if not terms:
         return text
-    names = sorted(terms)
-    values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + \
-        " ".join(str(terms[n]) for n in names) + ") }"
+    single = sorted(n for n, t in terms.items() if not isinstance(t, tuple))
+    blocks = []
+    if single:
+        blocks.append("VALUES (" + " ".join("?" + n for n in single) + ") { (" +
+                      " ".join(str(terms[n]) for n in single) + ") }")
+    for n in sorted(n for n, t in terms.items() if isinstance(t, tuple)):
+        rows = terms[n]
+        assert isinstance(rows, tuple)
+        blocks.append(f"VALUES ?{n} {{" + "".join(f"\n    {t}" for t in rows) + " }")
+    values = "\n  ".join(blocks)
     m = re.search(r"(?is)\bWHERE\s*\{", text)
     if not m:
         m = re.search(r"\{", _strip_prologue(text))
@@ -296,7 +324,7 @@ def _format_graph(result: QueryResult, fmt: str) -> bytes:
                           "use ttl, nt or jsonld") from None
 
 
-def run_local(store: Any, query: LibraryQuery, terms: dict[str, ox.NamedNode | ox.Literal],
+def run_local(store: Any, query: LibraryQuery, terms: dict[str, Binding],
               allow_service: bool = False) -> QueryResult:
     """Run a query on the embedded store with its parameters bound as terms.
 
