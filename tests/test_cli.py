@@ -119,3 +119,47 @@ def test_queries_lists_library() -> None:
     result = run("queries")
     assert result.exit_code == 0
     assert "citation-chain" in result.stdout
+
+
+def test_query_name_help_shows_the_query() -> None:
+    from unkg.queries import find_query
+
+    q = find_query("mandates-due")
+    result = run("query", "mandates-due", "--help")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Usage: ") and " query mandates-due [-p NAME=VALUE]" in out.splitlines()[0]
+    assert q.title in out and "due at the given session" in out
+    assert "session=<session>" in out and "(default 65)" in out
+    assert q.example in out
+    assert "--endpoint" in out  # the command's options follow
+    # -h too, and options before the name; a query without parameters says so by omission
+    assert " query conferences-referenced " in run("query", "-f", "csv", "-h",
+                                                   "conferences-referenced").stdout.splitlines()[0]
+    assert "Parameters" not in run("query", "conferences-referenced", "--help").stdout
+
+
+def test_query_file_help_shows_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text("# title: My question\n# description: Counts things.\n"
+                    "# param: n (integer) = 3 -- how many\nSELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    out = run("query", str(path), "--help").stdout
+    assert "My question" in out and "Counts things." in out and "n=<integer>" in out
+
+
+def test_plain_query_help_and_unknown_name() -> None:
+    plain = run("query", "--help")
+    assert plain.exit_code == 0 and " query [OPTIONS] NAME|FILE.rq|-" in plain.stdout.splitlines()[0]
+    assert "Parameters (-p" not in plain.stdout
+    unknown = run("query", "no-such-query", "--help")
+    assert unknown.exit_code == 2 and "no library query named" in unknown.stderr
+
+
+def test_queries_lists_every_query_with_its_description() -> None:
+    from unkg.queries import library
+
+    out = " ".join(run("queries").stdout.split())  # descriptions are wrapped
+    for q in library().values():
+        assert q.name in out and " ".join(q.description.split()) in out, q.name
+    detail = run("queries", "fulltext-search")
+    assert detail.exit_code == 0 and "paragraph=<fulltext>" in detail.stdout and "SELECT" in detail.stdout

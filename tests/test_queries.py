@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from unkg.errors import QueryError
+from unkg.fulltext import resolver
 from unkg.iris import IRIs
 from unkg.mapper import document_class
 from unkg.vocab import UNKG
@@ -41,7 +44,7 @@ def records() -> dict[str, Record]:
 
 def ask(store: EmbeddedStore, name: str, **params: str) -> QueryResult:
     q = find_query(name)
-    return run_local(store, q, bind_params(q, params, IRIs(BASE)))
+    return run_local(store, q, bind_params(q, params, IRIs(BASE), resolver(store)))
 
 
 def column(result: QueryResult, var: str) -> list[str]:
@@ -59,7 +62,7 @@ def test_library_has_documented_queries() -> None:
 
 def test_every_query_runs_with_its_defaults(store: EmbeddedStore) -> None:
     for q in library().values():
-        result = run_local(store, q, bind_params(q, {}, IRIs(BASE)))
+        result = run_local(store, q, bind_params(q, {}, IRIs(BASE), resolver(store)))
         assert result.form in ("SELECT", "GRAPH"), q.name
 
 
@@ -191,3 +194,36 @@ def test_header_parsing(tmp_path: Path) -> None:
     q = parse_query_file(path)
     assert (q.title, q.description, q.params[0].name, q.params[0].type, q.params[0].default) == \
         ("T", "D", "n", "integer", "3")
+
+
+def test_fulltext_search_query(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    """The fulltext parameter binds ?paragraph to the passages whose text has the words, and the
+    query adds what the records say about them (kind, number, verb, adoption date)."""
+    import re
+
+    got = {(r["symbol"].value, r["kind"].value, r["number"].value,
+            r["verb"].value if r["verb"] is not None else None,
+            r["adopted"].value if r["adopted"] is not None else None)
+           for r in ask(store, "fulltext-search", paragraph="climate AND finance").rows}
+
+    def has_words(text: str) -> bool:
+        words = set(re.findall(r"[^\W_]+", text.lower()))
+        return {"climate", "finance"} <= words
+
+    expected = set()
+    for symbol, r in records.items():
+        for kind, paras in (("preambular", r.preambular), ("operative", r.operative)):
+            expected |= {(symbol, kind, str(p.number), p.verb, r.adopted) for p in paras if has_words(p.text)}
+        expected |= {(symbol, "footnote", f.marker, None, r.adopted) for f in r.footnotes if has_words(f.text)}
+        expected |= {(symbol, "annex", str(i), None, r.adopted)
+                     for i, t in enumerate(r.annexes, start=1) if has_words(t)}
+    assert got == expected and got
+    assert ask(store, "fulltext-search", paragraph="zzzunknownword").rows == []
+
+
+def test_fulltext_parameter_needs_the_index() -> None:
+    q = find_query("fulltext-search")
+    with pytest.raises(QueryError, match="full-text"):
+        bind_params(q, {"paragraph": "climate"}, IRIs(BASE))
+    text = inline_values(q.text, {"paragraph": tuple(ox.NamedNode(f"{BASE}doc/A/RES/1/1/op/{n}") for n in (1, 2))})
+    assert "VALUES ?paragraph {" in text and text.count(f"{BASE}doc/A/RES/1/1/op/") == 2

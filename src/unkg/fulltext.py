@@ -26,7 +26,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -285,11 +285,9 @@ class FulltextIndex:
 
     def sync_graphs(self, store: EmbeddedStore, graphs: Iterable[str]) -> None:
         """Step 3: re-read these graphs from the store, replace their rows, clear their marks."""
-        graphs = list(graphs)
-        present = set(store.named_graphs()) if graphs else set()
         updates: list[tuple[str, list[Passage], str | None]] = []
         for g in graphs:
-            if g not in present:
+            if not store.query(f"ASK {{ GRAPH {ox.NamedNode(g)} {{ ?s ?p ?o }} }}", union_default_graph=False):
                 updates.append((g, [], None))
                 continue
             rows = list(read_passages(store, g))
@@ -443,6 +441,14 @@ def search(store: EmbeddedStore, expression: str, *, session: str | None = None,
     """Search the store's paragraphs, footnotes and annexes (refreshing the index first)."""
     index, _ = open_index(store)
     return index.search(expression, session=session, kinds=kinds, limit=limit)
+
+
+def resolver(store: EmbeddedStore) -> Callable[[str], list[str]]:
+    """For `queries.bind_params`: an FTS5 expression -> IRIs of every matching passage."""
+    def resolve(expression: str) -> list[str]:
+        return list(dict.fromkeys(h.iri for h in search(store, expression, limit=None)))
+
+    return resolve
 
 
 def hits_result(hits: list[Hit]) -> QueryResult:
