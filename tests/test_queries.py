@@ -227,3 +227,95 @@ def test_fulltext_parameter_needs_the_index() -> None:
         bind_params(q, {"paragraph": "climate"}, IRIs(BASE))
     text = inline_values(q.text, {"paragraph": tuple(ox.NamedNode(f"{BASE}doc/A/RES/1/1/op/{n}") for n in (1, 2))})
     assert "VALUES ?paragraph {" in text and text.count(f"{BASE}doc/A/RES/1/1/op/") == 2
+
+
+def _mode(r: Record) -> str:
+    v = r.vote
+    if v is None:
+        return "unknown"
+    if v.without_vote:
+        return "without-vote"
+    if v.unanimous:
+        return "consensus"
+    return "vote" if any(x is not None for x in (v.yes, v.no, v.abstain)) else "unknown"
+
+
+def check_adoption_modes(store: EmbeddedStore, records: dict[str, Record]) -> set[str]:
+    from unkg.iris import BODY_CODES, session_key
+
+    expected = Counter((BODY_CODES[r.body or ""], session_key(r.session) if r.session else "",
+                        r.committee or "plenary", _mode(r)) for r in records.values())
+    got = {(row["body"].value, row["session"].value, row["committee"].value, row["mode"].value):
+           int(row["resolutions"].value) for row in ask(store, "resolutions-by-adoption-mode").rows}
+    assert got == dict(expected)
+    return {k[3] for k in got}
+
+
+def test_resolutions_by_adoption_mode(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    assert check_adoption_modes(store, records) == {"unknown"}  # GA texts do not state the vote
+
+
+def test_adoption_mode_of_a_security_council_vote(tmp_path: Path) -> None:
+    paths = [TEXTS.parent / "excerpts" / "S-RES-338-1973.usip-excerpt.txt", TEXTS / "A-RES-61-54.txt"]
+    with EmbeddedStore(tmp_path / "s") as st:
+        assert not load_paths(st, paths, base_iri=BASE).failed
+        records = {r.symbol: r for r in (parse_file(p) for p in paths) if r.symbol}
+        assert check_adoption_modes(st, records) == {"unknown", _mode(records["S/RES/338(1973)"])} != {"unknown"}
+
+
+def test_series_lineage_through_agenda_inclusions(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    from unkg.iris import session_key
+
+    for start in ("A/RES/74/41", "A/RES/61/54"):
+        title = (records[start].title or "").lower()
+        members = {s for s, r in records.items() if (r.title or "").lower() == title}
+        expected = {}
+        for s in members:
+            session = session_key(records[s].session or "")
+            expected[s] = {o for o, r in records.items() for inc in r.agenda_inclusions
+                           if session_key(inc.session) == session and (inc.title or "").lower() == title}
+        rows = ask(store, "series-lineage", resolution=start).rows
+        got = {row["symbol"].value: set(row["scheduledBy"].value.split() if row["scheduledBy"] else [])
+               for row in rows}
+        assert got == expected
+        if start == "A/RES/74/41":
+            assert got["A/RES/75/40"] == {"A/RES/74/41"}  # 74/41 put the item on the 75th agenda
+
+
+def test_agenda_inclusions_appear(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    from unkg.iris import session_key
+
+    for session in ("62", "81"):
+        expected = {}
+        for s, r in records.items():
+            for inc in r.agenda_inclusions:
+                if session_key(inc.session) == session:
+                    appears = any(session_key(o.session or "0") == session and inc.title and
+                                  (o.title or "").lower() == inc.title.lower() for o in records.values())
+                    expected[(s, str(inc.paragraph))] = appears
+        got = {(row["symbol"].value, row["paragraph"].value): row["appears"].value == "true"
+               for row in ask(store, "agenda-inclusions", session=session).rows}
+        assert got == expected and got
+
+
+def test_mandates_due_and_to_whom(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    from unkg.iris import session_key
+
+    for session in ("65", "81"):
+        expected = {(s, str(m.paragraph), m.addressee) for s, r in records.items() for m in r.mandates
+                    if m.due_session and session_key(m.due_session) == session}
+        got = {(row["symbol"].value, row["paragraph"].value, row["addressee"].value)
+               for row in ask(store, "mandates-due", session=session).rows}
+        assert got == expected and got
+
+
+def test_conferences_referenced_and_by_whom(store: EmbeddedStore, records: dict[str, Record]) -> None:
+    iris = IRIs(BASE)
+    expected: dict[str, set[str]] = {}
+    for s, r in records.items():
+        for c in r.conferences:
+            expected.setdefault(str(iris.conference(c.name, c.start, c.place)), set()).add(s)
+    rows = ask(store, "conferences-referenced").rows
+    got = {row["event"].value: set(row["resolutions"].value.split()) for row in rows}
+    assert got == expected
+    assert all(int(row["mentionedBy"].value) == len(got[row["event"].value]) for row in rows)
