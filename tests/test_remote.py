@@ -479,3 +479,53 @@ def test_cli_push_then_remote_query_matches_local(oxigraph_server, tmp_path) -> 
         assert local.exit_code == 0 and remote.exit_code == 0, (name, local.output, remote.output)
         as_set = lambda out: {json.dumps(b, sort_keys=True) for b in json.loads(out)["results"]["bindings"]}  # noqa: E731
         assert as_set(local.stdout) == as_set(remote.stdout), name
+
+
+def test_cli_push_one_graph_by_symbol_twice(oxigraph_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`unkg push --graph SYMBOL` sends that graph only; the summary counts its graphs and triples;
+    a second push leaves the server's content as it was."""
+    from click.testing import CliRunner
+
+    from unkg.cli import cli as unkg_cli
+
+    texts = Path(__file__).parent / "data" / "corpus" / "texts"
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    sample = [str(texts / "A-RES-61-54.txt"), str(texts / "A-RES-72-12.txt")]
+    assert runner.invoke(unkg_cli, ["--store", store, "load", *sample]).exit_code == 0
+    graph = "https://w3id.org/unkg/graph/A/RES/61/54"
+    with EmbeddedStore(store, create=False) as st:
+        triples = st.count(graph)
+    oxigraph_server.clear()
+    snapshots = []
+    for _ in range(2):
+        pushed = runner.invoke(unkg_cli, ["--store", store, "push", "--endpoint", oxigraph_server.query_url,
+                                          "--graph", "A/RES/61/54"])
+        assert pushed.exit_code == 0, pushed.output
+        assert f"pushed 1 graphs, {triples} triples" in pushed.stderr
+        snapshots.append(rows(query_endpoint(oxigraph_server.query_url, ALL_QUADS)))
+    assert snapshots[0] == snapshots[1]
+    assert {r[0] for r in snapshots[0]} == {f"<{graph}>"} and len(snapshots[0]) == triples
+    missing = runner.invoke(unkg_cli, ["--store", store, "push", "--endpoint", oxigraph_server.query_url,
+                                       "--graph", "A/RES/1/1"])
+    assert missing.exit_code == 5 and "no graph" in missing.stderr
+
+
+def test_cli_fulltext_query_on_endpoint_matches_local(oxigraph_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A fulltext parameter is resolved through the local index; the VALUES block goes to the server."""
+    from click.testing import CliRunner
+
+    from unkg.cli import cli as unkg_cli
+
+    texts = Path(__file__).parent / "data" / "corpus" / "texts"
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(unkg_cli, ["--store", store, "load", *map(str, sorted(texts.glob("A-RES-7*.txt")))]).exit_code == 0
+    oxigraph_server.clear()
+    assert runner.invoke(unkg_cli, ["--store", store, "push", "--graph-store", oxigraph_server.store_url]).exit_code == 0
+    args = ["--store", store, "query", "fulltext-search", "-p", "paragraph=climate OR terrorism", "-f", "json"]
+    local = runner.invoke(unkg_cli, args)
+    remote = runner.invoke(unkg_cli, args + ["--endpoint", oxigraph_server.query_url])
+    assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
+    as_set = lambda out: {json.dumps(b, sort_keys=True) for b in json.loads(out)["results"]["bindings"]}  # noqa: E731
+    assert as_set(local.stdout) == as_set(remote.stdout) and len(as_set(local.stdout)) > 10
