@@ -289,8 +289,8 @@ def test_corrupt_index_is_discarded_by_load_and_rebuilt(tmp_path: Path) -> None:
 
 
 def test_writes_around_unkg_are_caught_by_fingerprints(tmp_path: Path) -> None:
-    """A graph changed without the journal (another tool, a restored store) is re-read: by its
-    provenance fingerprint, or for a graph without provenance by the hash of its text."""
+    """A graph changed without the journal (another tool, a restored store) is re-read by a full
+    refresh: by its provenance fingerprint, or for a graph without provenance by its text's hash."""
     with seed_store(tmp_path) as st:
         index, _ = open_index(st)
         graph = str(IRIs(BASE).graph("A/RES/61/54"))
@@ -302,6 +302,8 @@ def test_writes_around_unkg_are_caught_by_fingerprints(tmp_path: Path) -> None:
               <{graph}> <http://www.w3.org/ns/prov#generatedAtTime> "2030-01-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}
             WHERE {{ GRAPH <{graph}> {{ <{para}> <https://w3id.org/unkg/ontology#text> ?t .
                                        <{graph}> <http://www.w3.org/ns/prov#generatedAtTime> ?when }} }}""")
+        assert iris_of(st, "elsewhere") == set()  # a search does not scan every graph ...
+        assert index.refresh(st, full=True).synced == [graph]  # ... `unkg index` does
         assert iris_of(st, "elsewhere") == {para}
         # an RDF file's graph has no provenance: its text rows are its fingerprint
         rdf = tmp_path / "extra.ttl"
@@ -316,6 +318,7 @@ def test_writes_around_unkg_are_caught_by_fingerprints(tmp_path: Path) -> None:
         st.raw.update('DELETE { GRAPH ?g { ?s <https://w3id.org/unkg/ontology#text> "Original words"@en } } '
                       'INSERT { GRAPH ?g { ?s <https://w3id.org/unkg/ontology#text> "Replaced words"@en } } '
                       'WHERE { GRAPH ?g { ?s <https://w3id.org/unkg/ontology#text> "Original words"@en } }')
+        assert len(index.refresh(st, full=True).synced) == 1
         assert fulltext.search(st, "original") == [] and len(fulltext.search(st, "replaced")) == 1
         assert index.verify(st) == []
 

@@ -542,8 +542,9 @@ def search(ctx: click.Context, expression: str, session: str | None, kinds: tupl
 def index(ctx: click.Context, rebuild: bool, verify: bool, store: str | None) -> None:
     """Bring the full-text index in step with the store (or rebuild it) and report its size.
 
-    Searching does this by itself; run it after writing to the store with other tools, or to
-    build the index of a large store ahead of the first search.
+    Searching repairs what unkg's own writes left unfinished; this also compares every graph's
+    fingerprint, for writes made with other tools. Run it after those, or to build the index of
+    a large store ahead of the first search.
     """
     from .fulltext import open_index
     from .store import EmbeddedStore
@@ -552,7 +553,7 @@ def index(ctx: click.Context, rebuild: bool, verify: bool, store: str | None) ->
 
     def go() -> int:
         with EmbeddedStore(cfg.store, create=False) as st:
-            idx, report = open_index(st, refresh=not rebuild)
+            idx, report = open_index(st, refresh=not rebuild, full=True)
             if rebuild:
                 idx.rebuild(st)
             counts = idx.counts()

@@ -10,10 +10,10 @@ text that is in the store. It is kept in step with writes by a small journal:
    SQLite transaction).
 
 A process that dies, or an index write that fails, between 1 and 3 leaves the mark, and the next
-`refresh` re-reads the graph from the store, whichever version the store kept. Writes made around
-unkg (another tool, a restored store) are caught by per-graph fingerprints: a graph's provenance
-(source checksum, parser version, load time) or, for graphs without one, a hash of their indexed
-rows. A missing or incomplete index is rebuilt from the store, into a new file that replaces the
+`refresh` (before every search) re-reads the graph from the store, whichever version the store
+kept. Writes made around unkg (another tool, a restored store) are caught by a full refresh
+(`unkg index`) that compares per-graph fingerprints: a graph's provenance (source checksum,
+parser version, load time) or, for graphs without one, a hash of their indexed rows. A missing or incomplete index is rebuilt from the store, into a new file that replaces the
 old one only when complete. One process owns a writable store at a time (RocksDB's lock), and it is
 the only one that writes the index.
 """
@@ -333,13 +333,23 @@ class FulltextIndex:
                 fps[g] = _rows_hash(read_passages(store, g))
         return fps
 
-    def refresh(self, store: EmbeddedStore) -> RefreshReport:
-        """Bring the index in step with the store: rebuild when incomplete, else re-read the graphs
-        that are marked dirty, new, changed (fingerprint) or gone."""
+    def refresh(self, store: EmbeddedStore, *, full: bool = False) -> RefreshReport:
+        """Bring the index in step with the store: rebuild it when incomplete, re-read the graphs
+        marked dirty and, when `full`, every graph that is new, changed (fingerprint) or gone.
+
+        The quick form (dirty marks only) covers every write made through unkg and costs nothing
+        at any size; the full form reads every graph's provenance, which takes seconds at 30,000
+        documents, and is for writes made around unkg (`unkg index` runs it).
+        """
         if not self.complete:
             self.rebuild(store)
             return RefreshReport(rebuilt=True)
         report = RefreshReport()
+        if not full:
+            report.synced = self.dirty_graphs()
+            if report.synced:
+                self.sync_graphs(store, report.synced)
+            return report
         fps = self.store_fingerprints(store)
         state = {g: (fp, dirty) for g, fp, dirty in
                  self._con.execute("SELECT graph, fingerprint, dirty FROM graph_state")}
@@ -439,15 +449,17 @@ class FulltextIndex:
 
 # ---- for the store and the CLI -------------------------------------------------------------------
 
-def open_index(store: EmbeddedStore, *, refresh: bool = True) -> tuple[FulltextIndex, RefreshReport]:
-    """The store's index (one per open store), created or brought in step with the store."""
+def open_index(store: EmbeddedStore, *, refresh: bool = True,
+               full: bool = False) -> tuple[FulltextIndex, RefreshReport]:
+    """The store's index (one per open store), created or brought in step with the store
+    (`full`: also compare every graph's fingerprint, see `FulltextIndex.refresh`)."""
     if store.read_only:
         raise StoreError("the full-text index is kept by the process that owns the store; open it "
                          "writable (no other unkg process running)")
     index = store.fulltext_index
     if index is None:
         index = store.fulltext_index = FulltextIndex.for_store(store)
-    report = index.refresh(store) if refresh else RefreshReport()
+    report = index.refresh(store, full=full) if refresh else RefreshReport()
     return index, report
 
 
