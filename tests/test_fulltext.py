@@ -262,6 +262,27 @@ def test_process_killed_between_store_and_index(tmp_path: Path, where: str, chan
         assert index.verify(st) == []
 
 
+def test_process_killed_after_a_batch_of_new_documents(tmp_path: Path) -> None:
+    """New documents reach the store in one batch (N-Quads load); a death before the index
+    follows leaves them marked, and the next search indexes them."""
+    st = seed_store(tmp_path)
+    open_index(st)
+    st.close()
+    new = [str(TEXTS / "A-RES-72-117.txt"), str(TEXTS / "A-RES-72-120.txt")]
+    script = KILL_SCRIPT.format(src=SRC, base=BASE).replace("[sys.argv[3]]", "sys.argv[3:]")
+    proc = subprocess.run([sys.executable, "-c", script, "after-store-write", str(tmp_path / "store"), *new],
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr.decode()
+    graphs = sorted(str(IRIs(BASE).graph(s)) for s in ("A/RES/72/117", "A/RES/72/120"))
+    with FulltextIndex(index_path(tmp_path / "store")) as raw:
+        assert raw.dirty_graphs() == graphs
+    with EmbeddedStore(tmp_path / "store", create=False) as st:
+        assert sorted(set(graphs) & set(st.named_graphs())) == graphs  # the store has them
+        index, report = open_index(st)
+        assert report.synced == graphs and index.verify(st) == []
+        assert {p.graph for p in index.passages()} >= set(graphs)
+
+
 def test_missing_index_is_rebuilt_by_search(tmp_path: Path) -> None:
     with seed_store(tmp_path) as st:
         pass

@@ -109,6 +109,8 @@ class EmbeddedStore:
         rejected, each of its documents is written on its own, so one bad document fails alone.
         Either way each document is all or nothing.
         """
+        from . import fulltext
+
         errors: list[UnkgError | None] = [None] * len(docs)
         fresh: list[int] = []
         seen: set[str] = set()
@@ -119,6 +121,9 @@ class EmbeddedStore:
             nquads = "".join(
                 (nt if nt.endswith("\n") else nt + "\n").replace(" .\n", f" {ox.NamedNode(g)} .\n")
                 for i in fresh for g, nt in docs[i].items() if nt.strip())
+            names = [g for i in fresh for g in docs[i]]
+            if names:  # the full-text index follows, as for replace_graphs
+                fulltext.before_write(self, names)
             try:
                 if nquads:
                     self._store.load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
@@ -128,6 +133,9 @@ class EmbeddedStore:
             except OSError as exc:
                 for i in fresh:
                     errors[i] = StoreError(f"cannot write to store {self.path}: {exc}")
+            finally:
+                if names:
+                    fulltext.after_write(self, names)
             fresh.clear()
             seen.clear()
 
