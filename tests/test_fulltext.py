@@ -309,6 +309,20 @@ def test_corrupt_index_is_discarded_by_load_and_rebuilt(tmp_path: Path) -> None:
         assert st.fulltext_index.verify(st) == []
 
 
+def test_corrupt_index_is_rebuilt_by_search_and_by_index_rebuild(tmp_path: Path) -> None:
+    with seed_store(tmp_path) as st:
+        pass
+    for p in tmp_path.joinpath("store").glob("fulltext.sqlite*"):
+        p.unlink()
+    index_path(tmp_path / "store").write_bytes(b"garbage" * 1000)
+    with EmbeddedStore(tmp_path / "store", create=False) as st:
+        assert iris_of(st, "information") and st.fulltext_index is not None
+        assert st.fulltext_index.verify(st) == []
+    index_path(tmp_path / "store").write_bytes(b"garbage" * 1000)
+    result = run("--store", str(tmp_path / "store"), "index", "--rebuild", "--verify")
+    assert result.exit_code == 0 and "0 differences" in result.stderr, result.output
+
+
 def test_writes_around_unkg_are_caught_by_fingerprints(tmp_path: Path) -> None:
     """A graph changed without the journal (another tool, a restored store) is re-read by a full
     refresh: by its provenance fingerprint, or for a graph without provenance by its text's hash."""

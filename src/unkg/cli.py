@@ -546,18 +546,19 @@ def index(ctx: click.Context, rebuild: bool, verify: bool, store: str | None) ->
     fingerprint, for writes made with other tools. Run it after those, or to build the index of
     a large store ahead of the first search.
     """
-    from .fulltext import open_index
+    from .fulltext import RefreshReport, open_index, rebuild_index
     from .store import EmbeddedStore
 
     cfg = _settings(ctx, store)
 
     def go() -> int:
         with EmbeddedStore(cfg.store, create=False) as st:
-            idx, report = open_index(st, refresh=not rebuild, full=True)
             if rebuild:
-                idx.rebuild(st)
+                idx, report = rebuild_index(st), RefreshReport(rebuilt=True)
+            else:
+                idx, report = open_index(st, full=True)
             counts = idx.counts()
-            what = ("rebuilt" if rebuild or report.rebuilt else
+            what = ("rebuilt" if report.rebuilt else
                     f"{len(report.synced)} graphs re-read, {len(report.removed)} removed")
             log(f"full-text index {idx.path}: {what}; {counts['graphs']} graphs, "
                 f"{counts['passages']} passages")

@@ -458,9 +458,31 @@ def open_index(store: EmbeddedStore, *, refresh: bool = True,
                          "writable (no other unkg process running)")
     index = store.fulltext_index
     if index is None:
-        index = store.fulltext_index = FulltextIndex.for_store(store)
-    report = index.refresh(store, full=full) if refresh else RefreshReport()
+        require_fts5()
+        try:
+            index = FulltextIndex.for_store(store)
+        except StoreError as exc:  # not a database (any more): derived data, so start again
+            log.warning("%s; rebuilding it from the store", exc)
+            _discard(store)
+            index = FulltextIndex.for_store(store)
+        store.fulltext_index = index
+    try:
+        report = index.refresh(store, full=full) if refresh else RefreshReport()
+    except sqlite3.Error as exc:
+        raise StoreError(f"full-text index {index.path} cannot be brought in step with the store: "
+                         f"{exc}; remove it (it is rebuilt from the store) or run "
+                         "`unkg index --rebuild`") from exc
     return index, report
+
+
+def rebuild_index(store: EmbeddedStore) -> FulltextIndex:
+    """Build the store's index again from the whole store."""
+    index, _ = open_index(store, refresh=False)
+    try:
+        index.rebuild(store)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot rebuild the full-text index {index.path}: {exc}") from exc
+    return index
 
 
 def search(store: EmbeddedStore, expression: str, *, session: str | None = None,
