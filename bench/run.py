@@ -595,8 +595,80 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
     return result
 
 
+def _fmt_s(d: dict[str, Any] | None, key: str = "seconds", scale: float = 1.0, unit: str = "s") -> str:
+    if not d:
+        return "n/a"
+    if "timeout" in d:
+        return f"> {d['timeout']:g} s"
+    if key not in d:
+        return "n/a"
+    v = d[key] * scale
+    return f"{v:,.1f} {unit}" if v < 100 else f"{v:,.0f} {unit}"
+
+
+def report(results_dir: Path) -> str:
+    """Markdown tables of the JSON results (for the README's Performance section)."""
+    files = sorted(results_dir.glob("*.json"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
+    runs = [json.loads(f.read_text()) for f in files if f.stem.isdigit()]
+    if not runs:
+        return "no results"
+    out = []
+    rows = []
+    for r in runs:
+        ing = r.get("ingest")
+        if not ing:
+            continue
+        u, b = ing["unkg_load"], ing["rdflib_parse_nt"]
+        rows.append([f"{r['size']:,}", f"{u['triples']:,}", f"{u['seconds']:,.0f} s",
+                     f"{u['resolutions_per_s']:,.0f}", f"{u['triples_per_s']:,.0f}", f"{u['peak_mib']:,.0f}",
+                     _fmt_s(b), _ratio(u["seconds"], b if "seconds" in b or "timeout" in b else None),
+                     f"{b.get('peak_mib', 0):,.0f}", f"{r['load_average_start'][0]:.1f}"])
+    out.append(table("ingest: `unkg load` of the texts vs rdflib parsing the N-Triples export",
+                     ["resolutions", "triples", "unkg load", "res/s", "triples/s", "peak MiB", "rdflib parse",
+                      "rdflib / unkg", "rdflib peak MiB", "load avg"], rows))
+    qruns = [r for r in runs if r.get("query")]
+    if qruns:
+        names = sorted(qruns[-1]["query"]["unkg"])
+        header = ["query"] + [h for r in qruns for h in (f"unkg {r['size']:,}", f"rdflib {r['size']:,}", "ratio")]
+        rows = []
+        for n in names:
+            row = [n]
+            for r in qruns:
+                u = r["query"]["unkg"].get(n)
+                b = r["query"]["rdflib"].get(f"query:{n}")
+                row += [_fmt_s(u, "median", 1000, "ms"), _fmt_s(b, "median", 1000, "ms"),
+                        _ratio(u["median"], b, "median") if u and "median" in u else "n/a"]
+            rows.append(row)
+        out.append(table("library queries (median; rdflib in-memory SPARQL on the same triples)", header, rows))
+    eruns = [r for r in runs if r.get("export")]
+    if eruns:
+        rows = []
+        for r in eruns:
+            e = r["export"]
+            for fmt, rf in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nq", None)):
+                b = e["rdflib"].get(f"serialize:{rf}") if rf else None
+                rows.append([f"{r['size']:,}", fmt, _fmt_s(e[f"unkg_{fmt}"]), f"{e[f'unkg_{fmt}']['peak_mib']:,.0f}",
+                             _fmt_s(b) if rf else "-", _ratio(e[f"unkg_{fmt}"]["seconds"], b) if b else "-"])
+        out.append(table("export (rdflib: serialisation only, after parsing)",
+                         ["resolutions", "format", "unkg export", "peak MiB", "rdflib", "rdflib / unkg"], rows))
+    pruns = [r for r in runs if r.get("push") and "unkg_push" in r["push"]]
+    if pruns:
+        rows = []
+        for r in pruns:
+            p = r["push"]
+            rows.append([f"{r['size']:,}", _fmt_s(p["unkg_push"]), f"{p['unkg_push']['graphs_per_s']:,.0f}",
+                         _fmt_s(p["unkg_export_nq"]), _fmt_s(p["oxigraph_load"]),
+                         f"{p['unkg_push']['server_quads']:,}"])
+        out.append(table("to an Oxigraph server on 127.0.0.1", ["resolutions", "unkg push (GSP)", "graphs/s",
+                         "unkg export -f nq", "oxigraph load of the dump", "quads on the server"], rows))
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--report"]:
+        print(report(Path(argv[1]) if len(argv) > 1 else ROOT / "bench" / "results"))
+        return 0
     if argv[:1] == ["--child"]:
         kind, rest = argv[1], argv[2:]
         return {"measure": _child_measure, "rdflib": _child_rdflib, "query": _child_query}[kind](rest)
