@@ -82,9 +82,9 @@ def measure(args: list[str], timeout: float | None = None, memory_gib: float | N
         out, err = proc.communicate()
         timed_out = True
     wall = time.perf_counter() - t0
-    # communicate() reaped the child: its rusage is in RUSAGE_CHILDREN, which only grows; the
-    # difference of CPU times is this child's, and ru_maxrss is the max over children so far, so
-    # each step that needs its own peak runs in its own `measure` (see _peak below)
+    # communicate() reaped the child: RUSAGE_CHILDREN now includes it. CPU times add up, so the
+    # difference is this child's; ru_maxrss is the largest child so far, which is why every step
+    # runs under its own helper process (measured_step) with this as its only child
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime - _cpu_seen[0]
     _cpu_seen[0] = usage.ru_utime + usage.ru_stime
