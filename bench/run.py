@@ -139,7 +139,9 @@ def _child_rdflib(argv: list[str]) -> int:
     the process later runs out of memory).
     """
     ap = argparse.ArgumentParser()
-    ap.add_argument("--nt", required=True)
+    ap.add_argument("--nt", required=True)  # N-Triples, or N-Quads with --dataset
+    ap.add_argument("--dataset", action="store_true",
+                    help="parse N-Quads into a Dataset whose default graph is the union of the named graphs")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--queries", default="")  # JSON file: name -> SPARQL text
@@ -155,11 +157,11 @@ def _child_rdflib(argv: list[str]) -> int:
     def emit(**kw: Any) -> None:
         print(json.dumps(kw), flush=True)
 
-    g = rdflib.Graph()
+    g: Any = rdflib.Dataset(default_union=True) if a.dataset else rdflib.Graph()
     t0 = time.perf_counter()
     signal.alarm(a.timeout)
     try:
-        g.parse(a.nt, format="nt")
+        g.parse(a.nt, format="nquads" if a.dataset else "nt")
     except _Alarm:
         emit(step="parse", timeout=a.timeout)
         return 0
@@ -188,6 +190,9 @@ def _child_rdflib(argv: list[str]) -> int:
             except _Alarm:
                 emit(step="query", name=name, timeout=a.timeout)
                 continue
+            except Exception as exc:  # noqa: BLE001 - a query rdflib cannot run is reported, not fatal
+                emit(step="query", name=name, error=f"{type(exc).__name__}: {str(exc)[:200]}")
+                continue
             finally:
                 signal.alarm(0)
             emit(step="query", name=name, median=statistics.median(times), runs=len(times), rows=rows)
@@ -206,8 +211,14 @@ def _child_rdflib(argv: list[str]) -> int:
 
 
 def run_rdflib(ctx: "Ctx", queries: dict[str, str] | None = None, serialize: str = "") -> dict[str, Any]:
-    """Run the rdflib baseline child; its steps by name, plus its peak memory."""
-    args = [sys.executable, str(Path(__file__).resolve()), "--child", "rdflib", "--nt", str(ctx.nt),
+    """Run the rdflib baseline child; its steps by name, plus its peak memory.
+
+    For queries it parses the N-Quads export into a Dataset whose default graph is the union of
+    the named graphs (unkg's queries use GRAPH ?g and the union, as on the embedded store);
+    otherwise the N-Triples export into a Graph.
+    """
+    data = ["--nt", str(ctx.nq), "--dataset"] if queries else ["--nt", str(ctx.nt)]
+    args = [sys.executable, str(Path(__file__).resolve()), "--child", "rdflib", *data,
             "--timeout", str(int(ctx.args.baseline_timeout)), "--repeat", str(ctx.args.repeat)]
     if queries:
         qfile = ctx.work / "queries.json"
@@ -231,6 +242,8 @@ def run_rdflib(ctx: "Ctx", queries: dict[str, str] | None = None, serialize: str
 def baseline_text(d: dict[str, Any] | None, key: str = "seconds", died: dict[str, Any] | None = None) -> str:
     if d is None:
         return "out of memory" if died and "memory" in died.get("error", "") else "n/a"
+    if "error" in d:
+        return "error"
     if "timeout" in d:
         return f"> {d['timeout']} s"
     return f"{d[key]:.3f} s"
@@ -246,6 +259,7 @@ class Ctx:
     corpus: Path
     store: Path
     nt: Path
+    nq: Path
     manifest: list[dict[str, Any]]
     results: dict[str, Any] = field(default_factory=dict)
 
@@ -284,10 +298,12 @@ def ensure_loaded(ctx: Ctx) -> None:
         ctx.unkg("load", str(ctx.corpus))
     if not ctx.nt.exists():
         ctx.unkg("export", "-f", "nt", "-o", str(ctx.nt))
+    if not ctx.nq.exists():
+        ctx.unkg("export", "-f", "nq", "-o", str(ctx.nq))
 
 
 def _ratio(ours: float | None, theirs: dict[str, Any] | None, key: str = "seconds") -> str:
-    if ours is None or theirs is None or ours <= 0:
+    if ours is None or theirs is None or ours <= 0 or "error" in theirs:
         return "n/a"
     if "timeout" in theirs:
         return f"> {theirs['timeout'] / ours:.0f}x"
@@ -301,6 +317,7 @@ def bench_ingest(ctx: Ctx) -> dict[str, Any]:
     m = ctx.unkg("load", str(ctx.corpus))
     summary = m.stderr.decode().strip().splitlines()[-1]
     triples = int(summary.split(" triples written")[0].rsplit(" ", 1)[1])
+    ctx.nq.unlink(missing_ok=True)
     ex = ctx.unkg("export", "-f", "nt", "-o", str(ctx.nt))
     base = run_rdflib(ctx)
     parse = base.get("parse")
@@ -415,7 +432,7 @@ def bench_query(ctx: Ctx) -> dict[str, Any]:
         if "timeout" in r:
             rows.append([name, f"> {r['timeout']:g} s", "", baseline_text(b, "median", base.get("died")), "", ""])
             continue
-        same = "" if b is None or "rows" not in b else ("yes" if b["rows"] == r["rows"] else f"NO ({b['rows']})")
+        same = "" if b is None or "rows" not in b or b["rows"] is None else ("yes" if b["rows"] == r["rows"] else f"NO ({b['rows']})")
         rows.append([name, f"{r['median'] * 1000:.1f} ms", r["rows"],
                      baseline_text(b, "median", base.get("died")) if b is None or "timeout" in b
                      else f"{b['median'] * 1000:.0f} ms", _ratio(r["median"], b, "median"), same])
@@ -569,7 +586,7 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
         generate_corpus(corpus, size, args.seed)
         print(f"generated {size} texts in {time.perf_counter() - t:.1f} s ({corpus})", file=sys.stderr)
     manifest = json.loads(stamp.read_text())["resolutions"]
-    ctx = Ctx(size, args, work, corpus, work / "store", work / "graph.nt", manifest)
+    ctx = Ctx(size, args, work, corpus, work / "store", work / "graph.nt", work / "graph.nq", manifest)
     result: dict[str, Any] = {"size": size, "seed": args.seed,
                               "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                               "machine": machine(), "load_average_start": os.getloadavg()}
@@ -590,7 +607,7 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
     print(f"\nresults: {out}")
     if not args.keep:
         shutil.rmtree(work / "store", ignore_errors=True)
-        for f in ("graph.nt", "dump.nq", "export.nq"):
+        for f in ("graph.nt", "graph.nq", "dump.nq", "export.nq"):
             (work / f).unlink(missing_ok=True)
     return result
 
@@ -598,6 +615,8 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
 def _fmt_s(d: dict[str, Any] | None, key: str = "seconds", scale: float = 1.0, unit: str = "s") -> str:
     if not d:
         return "n/a"
+    if "error" in d:
+        return "error"
     if "timeout" in d:
         return f"> {d['timeout']:g} s"
     if key not in d:
