@@ -594,9 +594,11 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
                               "machine": machine(), "load_average_start": os.getloadavg()}
     for name in only:
         t = time.perf_counter()
+        load_before = os.getloadavg()
         print(f"\n== {name} ({size} resolutions)", file=sys.stderr, flush=True)
         result[name] = BENCHES[name](ctx)
         result[name]["bench_seconds"] = time.perf_counter() - t
+        result[name]["load_average"] = [load_before, os.getloadavg()]
         sys.stdout.flush()
     result["load_average_end"] = os.getloadavg()
     out = Path(args.results) / f"{size}.json"
@@ -644,10 +646,10 @@ def report(results_dir: Path) -> str:
                      f"{u['cpu_seconds']:,.0f} s ({u['cpu_seconds'] * 1000 / r['size']:.0f} ms/res)",
                      f"{u['resolutions_per_s']:,.0f}", f"{u['triples_per_s']:,.0f}", f"{u['peak_mib']:,.0f}",
                      _fmt_s(b), _ratio(u["seconds"], b if "seconds" in b or "timeout" in b else None),
-                     f"{b.get('peak_mib', 0):,.0f}", f"{r['load_average_start'][0]:.1f}"])
+                     f"{b.get('peak_mib', 0):,.0f}"])
     out.append(table("ingest: `unkg load` of the texts vs rdflib parsing the N-Triples export",
                      ["resolutions", "triples", "unkg load", "CPU (all processes)", "res/s", "triples/s", "peak MiB", "rdflib parse",
-                      "rdflib / unkg", "rdflib peak MiB", "load avg"], rows))
+                      "rdflib / unkg", "rdflib peak MiB"], rows))
     qruns = [r for r in runs if r.get("query")]
     if qruns:
         names = sorted(qruns[-1]["query"]["unkg"])
@@ -684,6 +686,13 @@ def report(results_dir: Path) -> str:
                          f"{p['unkg_push']['server_quads']:,}"])
         out.append(table("to an Oxigraph server on 127.0.0.1", ["resolutions", "unkg push (GSP)", "graphs/s",
                          "unkg export -f nq", "oxigraph load of the dump", "quads on the server"], rows))
+    pubs = [r for r in runs if r.get("publish") and "unkg_publish" in r["publish"]]
+    if pubs:
+        rows = [[f"{r['size']:,}", _fmt_s(r["publish"]["unkg_publish"]),
+                 _fmt_s(r["publish"]["unkg_publish"], "cpu_seconds"), f"{r['publish']['unkg_publish']['files']:,}",
+                 f"{r['publish']['unkg_publish']['peak_mib']:,.0f}"] for r in pubs]
+        out.append(table("publish (static linked-data site)", ["resolutions", "unkg publish", "CPU", "files",
+                         "peak MiB"], rows))
     return "\n".join(out)
 
 
