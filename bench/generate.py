@@ -228,6 +228,7 @@ class _Gen:
         n_sessions = max(2, min(MAX_SESSIONS, count // 12))
         self.sessions = list(range(LAST_SESSION - n_sessions + 1, LAST_SESSION + 1))
         self.by_symbol: dict[str, _Res] = {}
+        self.made: list[_Res] = []  # General Assembly resolutions so far, in adoption order
         self.series_last: dict[int, list[_Res]] = {}
         self.landmarks: list[_Res] = []
         self.sc_number = 1000
@@ -311,9 +312,16 @@ class _Gen:
         if series.conference and series.conference.start < adopted:
             gen.conferences.append(series.conference.name)
             pre.append(_Para("Recalling", f"the outcome of {series.conference.phrase()},"))
-        others = [x for x in self.by_symbol.values() if x.series is not series] if r.random() < 0.5 else []
-        if others:
-            other = others[r.randrange(len(others))] if len(others) < 50 else r.choice(others[-2000:])
+        other = None
+        if r.random() < 0.5 and self.made:
+            # a resolution of another series, mostly a recent one
+            pool = self.made[-2000:]
+            for _ in range(4):
+                pick = pool[r.randrange(len(pool))]
+                if pick.series is not series:
+                    other = pick
+                    break
+        if other is not None:
             pre.append(_Para(r.choice(["Reaffirming", "Recalling also", "Bearing in mind"]),
                              f"its resolution {cite(other)} on {other.gen.title[0].lower() + other.gen.title[1:]},"))
         if self.landmarks and r.random() < 0.6:
@@ -424,6 +432,7 @@ class _Gen:
                 else:
                     res = self.resolution(session, k + 1, pool[idx], adopted, meeting, layout)
                     self.series_last.setdefault(id(pool[idx]), []).append(res)
+                    self.made.append(res)
                     if k < 2 and len(self.landmarks) < 40:
                         self.landmarks.append(res)
                 self.by_symbol[res.gen.symbol] = res

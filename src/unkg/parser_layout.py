@@ -94,14 +94,23 @@ def _join(parts: list[str]) -> str:
             out += p  # "seventy-\nthird"
         else:
             out += " " + p
-    out = re.sub(r"(\w) -(?=[A-Z][a-z])", r"\1-", out)  # "Secretary -General"
-    out = re.sub(r"\s+([,;])", r"\1", out)
-    return re.sub(r"\s{2,}", " ", out).strip()
+    if " -" in out:
+        out = _SPACED_HYPHEN_RE.sub(r"\1-", out)  # "Secretary -General"
+    out = _SPACE_PUNCT_RE.sub(r"\1", out)
+    return _MULTISPACE_RE.sub(" ", out).strip()
+
+
+# compiled once: these run on every line of every document
+_SPACED_HYPHEN_RE = re.compile(r"(\w) -(?=[A-Z][a-z])")
+_SPACE_PUNCT_RE = re.compile(r"\s+([,;])")
+_MULTISPACE_RE = re.compile(r"\s{2,}")
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
 def _norm(s: str) -> str:
-    s = _MARK_RE.sub("", s)
-    return re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
+    if _M0 in s:
+        s = _MARK_RE.sub("", s)
+    return _NON_ALNUM_RE.sub(" ", s.lower()).strip()
 
 
 def _iso_date(s: str) -> str | None:
@@ -116,16 +125,31 @@ def _prep_line(raw: str) -> str:
     s = raw.strip()
     if _BARCODE_RE.match(s):
         return s
-    s = re.sub(r"\[\^(\d+)\](?!:)", lambda m: _M0 + m.group(1) + _M1, s)
-    s = re.sub(r"\[(\d{1,3})\](?!\()", lambda m: _M0 + m.group(1) + _M1, s)  # "[1]" web-page markers
-    s = re.sub("[" + _SUP + "]+", lambda m: _M0 + "".join(_SUP_MAP[c] for c in m.group(0)) + _M1, s)
+    # each substitution only where its trigger character occurs (most lines have none)
+    if "[" in s:
+        s = _MD_NOTE_RE.sub(lambda m: _M0 + m.group(1) + _M1, s)
+        s = _WEB_NOTE_RE.sub(lambda m: _M0 + m.group(1) + _M1, s)  # "[1]" web-page markers
+    if _SUP_ANY_RE.search(s):
+        s = _SUP_ANY_RE.sub(lambda m: _M0 + "".join(_SUP_MAP[c] for c in m.group(0)) + _M1, s)
     # kind E markers: "1/" after a space
-    s = re.sub(r"(?<=\s)(\d{1,2})/(?=\s|$|[,.;])", lambda m: _M0 + m.group(1) + _M1, s)
-    s = re.sub(r"^#{1,6}\s+", "", s)
-    s = re.sub(r"^[-*•]\s+(?=\()", "", s)  # "- (a) ..." list bullets
-    s = re.sub(r"(?<![\w*])\*{1,2}(?=\S)|(?<=\S)\*{1,2}(?![\w*])", "", s)  # *italics*
-    s = s.replace("**", "")
+    if "/" in s:
+        s = _SLASH_NOTE_RE.sub(lambda m: _M0 + m.group(1) + _M1, s)
+    if s[:1] in "#-*•":
+        s = _HEADING_RE.sub("", s)
+        s = _BULLET_RE.sub("", s)  # "- (a) ..." list bullets
+    if "*" in s:
+        s = _ITALIC_RE.sub("", s)  # *italics*
+        s = s.replace("**", "")
     return s.strip()
+
+
+_MD_NOTE_RE = re.compile(r"\[\^(\d+)\](?!:)")
+_WEB_NOTE_RE = re.compile(r"\[(\d{1,3})\](?!\()")
+_SUP_ANY_RE = re.compile("[" + _SUP + "]+")
+_SLASH_NOTE_RE = re.compile(r"(?<=\s)(\d{1,2})/(?=\s|$|[,.;])")
+_HEADING_RE = re.compile(r"^#{1,6}\s+")
+_BULLET_RE = re.compile(r"^[-*•]\s+(?=\()")
+_ITALIC_RE = re.compile(r"(?<![\w*])\*{1,2}(?=\S)|(?<=\S)\*{1,2}(?![\w*])")
 
 
 

@@ -265,8 +265,21 @@ def _line_of(exc: BaseException) -> int | None:
 def ntriples_of(triples: Iterable[tuple[object, object, object]]) -> str:
     """N-Triples text of rdflib triples (as the store's update expects)."""
     buf = io.StringIO()
+    # predicates, classes and shared nodes recur on many lines: write each term once
+    seen: dict[object, str] = {}
     for s, p, o in triples:
-        buf.write(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n")  # type: ignore[attr-defined]
+        ts = seen.get(s)
+        if ts is None:
+            ts = seen[s] = s.n3()  # type: ignore[attr-defined]
+        tp = seen.get(p)
+        if tp is None:
+            tp = seen[p] = p.n3()  # type: ignore[attr-defined]
+        to = seen.get(o) if not isinstance(o, Literal) else None
+        if to is None:
+            to = _nt_object(o)
+            if not isinstance(o, Literal):
+                seen[o] = to
+        buf.write(f"{ts} {tp} {to} .\n")
     return buf.getvalue()
 
 
