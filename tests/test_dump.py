@@ -13,8 +13,10 @@ from click.testing import CliRunner
 
 from conftest import oxigraph_executable
 from unkg.cli import cli
+from unkg.fulltext import resolver
 from unkg.iris import IRIs
 from unkg.queries import bind_params, inline_values, library
+from unkg.store import EmbeddedStore
 
 TEXTS = Path(__file__).parent / "data" / "corpus" / "texts"
 BASE = "https://w3id.org/unkg/"
@@ -61,7 +63,8 @@ def test_library_query_same_answer_after_bulk_load(dumped: tuple[Path, Path, Pat
                                                    tmp_path: Path) -> None:
     store, _, fresh, exe = dumped
     q = library()[name]
-    text = inline_values(q.text, bind_params(q, {}, IRIs(BASE)))
+    with EmbeddedStore(store) as st:  # a fulltext parameter is resolved by our index
+        text = inline_values(q.text, bind_params(q, {}, IRIs(BASE), resolver(st)))
     qfile = tmp_path / f"{name}.rq"
     qfile.write_text(text)
     theirs = subprocess.run([exe, "query", "--location", str(fresh), "--union-default-graph",
