@@ -85,6 +85,20 @@ def test_export_one_graph_jsonld(corpus_store: Path) -> None:
     assert "@context" in data and data["@graph"]
 
 
+def test_jsonld_export_is_the_same_graph_as_ntriples(corpus_store: Path) -> None:
+    """The whole store's JSON-LD (our compactor, inline context) reads back as its N-Triples."""
+    import rdflib
+    from rdflib.compare import graph_diff, to_isomorphic
+    nt = run("--store", str(corpus_store), "export", "--format", "nt").stdout
+    jsonld = run("--store", str(corpus_store), "export", "--format", "jsonld").stdout
+    expected = rdflib.Graph().parse(data=nt, format="nt")
+    got = rdflib.Graph().parse(data=jsonld, format="json-ld")
+    if to_isomorphic(expected) != to_isomorphic(got):
+        _, missing, added = graph_diff(to_isomorphic(expected), to_isomorphic(got))
+        raise AssertionError(f"missing {sorted(missing)[:5]}; added {sorted(added)[:5]}")
+    assert len(expected) > 50_000
+
+
 def test_failed_document_leaves_store_unchanged(corpus_store: Path, tmp_path: Path) -> None:
     before = run("--store", str(corpus_store), "export", "--format", "nq").stdout
     bad = tmp_path / "bad.ttl"

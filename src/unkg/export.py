@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Any
 
-import rdflib
+import pyoxigraph as ox
 
 from .errors import FormatError
 from .formats import Format
-from .resources import jsonld_context
+from .jsonld import compact
 from .store import EmbeddedStore
 
 PREFIXES: dict[str, str] = {
@@ -97,9 +96,9 @@ def serialize_triples(triples: set[tuple[str, str, str]], fmt_name: str) -> byte
     if fmt_name == "ttl":
         return turtle_of(_sorted_triples(triples)).encode()
     if fmt_name == "jsonld":
-        g = rdflib.Graph()
-        g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)), format="nt")
-        return (json.dumps(compact_jsonld(g), indent=2, sort_keys=True, ensure_ascii=False)
+        nt = "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)).encode()
+        terms = ((t.subject, t.predicate, t.object) for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES))
+        return (json.dumps(compact(terms), indent=2, sort_keys=True, ensure_ascii=False)
                 + "\n").encode()
     raise FormatError(f"cannot write a graph as {fmt_name}; use ttl, nt or jsonld")
 
@@ -121,14 +120,3 @@ def serialize_store(store: EmbeddedStore, fmt: Format, graph: str | None = None)
     if fmt.name in ("nt", "ttl", "jsonld"):
         return serialize_triples(store.triples(graph), fmt.name)
     raise FormatError(f"cannot export as {fmt.name}; use ttl, nt, nq, trig or jsonld")
-
-
-def compact_jsonld(graph: rdflib.Graph) -> dict[str, Any]:
-    """A graph as compacted JSON-LD with the published context, nodes sorted by @id."""
-    context = jsonld_context()
-    text = graph.serialize(format="json-ld", context=context["@context"], auto_compact=True)
-    data = json.loads(text)
-    nodes = data.get("@graph", [data] if "@id" in data else [])
-    nodes = [{k: v for k, v in n.items() if k != "@context"} for n in nodes]
-    nodes.sort(key=lambda n: str(n.get("@id", "")))
-    return {"@context": context["@context"], "@graph": nodes}
