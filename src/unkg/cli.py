@@ -122,6 +122,19 @@ def progress_bar(label: str) -> TerminalBar | None:
     return TerminalBar(label) if sys.stderr.isatty() else None
 
 
+def _log_to_stderr(name: str) -> None:
+    """Show the library's INFO log lines (what was checked, cached, handed to pySHACL) on stderr."""
+    import logging
+
+    logger = logging.getLogger(name)
+    if not any(getattr(h, "_unkg", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._unkg = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def _verbose(ctx: click.Context) -> bool:
     return bool(ctx.find_root().params.get("verbose"))
 
@@ -266,30 +279,36 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
               help="Lowest severity that makes the exit code 1.")
 @click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
               help="Add your own shapes to unkg's (repeatable).")
+@click.option("--engine", default="sparql", type=click.Choice(["sparql", "pyshacl"]),
+              help="sparql: shapes compiled to SPARQL on Oxigraph (default); pyshacl: the reference.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every graph again and leave the store's validation cache untouched.")
 @click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
 @click.option("--allow-remote-context", is_flag=True,
               help="Let JSON-LD files fetch the @context they refer to (network access).")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri: str | None,
-             fmt: str, fail_on: str, extra_shapes: tuple[str, ...], output: str | None,
-             allow_remote_context: bool) -> None:
+             fmt: str, fail_on: str, extra_shapes: tuple[str, ...], engine: str, no_cache: bool,
+             output: str | None) -> None:
     """Validate the store (or the given files) against the SHACL shapes.
 
     Exit 0 when nothing at or above --fail-on is found, 1 otherwise, 2 on a usage error and
-    3 when an input cannot be read.
+    3 when an input cannot be read. With the sparql engine the store's results are cached per
+    document graph (by checksum and shapes); -v logs what was checked and what fell back to pySHACL.
     """
     from .store import EmbeddedStore
     from .validation import render, validate_files, validate_store
 
     cfg = _settings(ctx, store, base_iri)
+    if _verbose(ctx):
+        _log_to_stderr("unkg.validation")
 
     def go() -> int:
         if paths:
-            report = validate_files(paths, cfg.base_iri, extra_shapes,
-                                    allow_remote_context=allow_remote_context)
+            report = validate_files(paths, cfg.base_iri, extra_shapes, engine=engine)
         else:
             with EmbeddedStore(cfg.store, read_only=False, create=False) as st:
-                report = validate_store(st, cfg.base_iri, extra_shapes)
+                report = validate_store(st, cfg.base_iri, extra_shapes, engine=engine, cache=not no_cache)
         write_output(render(report, fmt, fail_on).encode(), output)
         counts = report.counts()
         verdict = "conforms" if report.conforms(fail_on) else "does not conform"

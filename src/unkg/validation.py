@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import PROV, RDF, SH, XSD
 
 from . import formats
 from .errors import InputError
 from .iris import IRIs
-from .security import external_contexts, refuse_remote_contexts, uses_service
-from .store import EmbeddedStore, parse_rdf
+from .store import EmbeddedStore
+from .vocab import UNKG
 
 if TYPE_CHECKING:
     from .mapper import Provenance
+    from .shacl_sparql import Finding
+
+log = logging.getLogger("unkg.validation")
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _RANK = {"Violation": 3, "Warning": 2, "Info": 1}
@@ -35,6 +40,15 @@ class ValidationResult:
     shape: str | None
     constraint: str | None
     source: str | None = None  # the source file or graph the focus node came from
+    paragraph: str | None = None  # the paragraph (or footnote, annex) of the source the result is about
+    # exact terms, to compare engines: the source shape node and the value in N-Triples syntax
+    shape_node: str | None = field(default=None, repr=False, compare=False)
+    value_term: str | None = field(default=None, repr=False, compare=False)
+
+    def key(self) -> tuple[str, str | None, str | None, str, str | None, str | None]:
+        """(focus, path, value, severity, source shape, constraint component), as pySHACL reports them."""
+        return (self.focus, self.path, self.value_term, self.severity, self.shape_node or self.shape,
+                self.constraint)
 
 
 @dataclass
@@ -42,6 +56,7 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
     report_graph: rdflib.Graph | None = None
     checked: int = 0  # named graphs or files checked
+    graph_of: dict[int, str] = field(default_factory=dict, repr=False)  # id(result) -> its graph
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
@@ -52,7 +67,27 @@ class ValidationReport:
 
     def to_json(self, fail_on: str = "violation") -> dict[str, object]:
         return {"conforms": self.conforms(fail_on), "counts": self.counts(), "checked": self.checked,
-                "results": [asdict(r) for r in self.results]}
+                "results": [public_fields(r) for r in self.results]}
+
+
+def public_fields(r: ValidationResult) -> dict[str, object]:
+    d = asdict(r)
+    del d["shape_node"], d["value_term"]
+    return d
+
+
+def term_key(node: rdflib.term.Node | None) -> str | None:
+    """A term in N-Triples syntax (plain literals as xsd:string), the same for both engines."""
+    if node is None:
+        return None
+    if isinstance(node, rdflib.Literal):
+        lexical = str(node).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        if node.language:
+            return f'"{lexical}"@{node.language.lower()}'
+        return f'"{lexical}"^^<{node.datatype or XSD.string}>'
+    if isinstance(node, rdflib.BNode):
+        return f"_:{node}"
+    return f"<{node}>"
 
 
 def _short(node: rdflib.term.Node | None) -> str | None:
@@ -103,6 +138,8 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
             message=str(report_graph.value(res, SH.resultMessage) or ""),
             shape=_shape_text(report_graph, report_graph.value(res, SH.sourceShape)),
             constraint=_short(report_graph.value(res, SH.sourceConstraintComponent)),
+            shape_node=_short(report_graph.value(res, SH.sourceShape)),
+            value_term=term_key(report_graph.value(res, SH.value)),
         ))
     results.sort(key=lambda r: (-_RANK[r.severity], r.focus, r.path or "", r.message, r.value or ""))
     return ValidationReport(results, report_graph)
@@ -117,6 +154,15 @@ class SparqlCheck:
     message: str
     severity: str
     path: str | None
+    cross_document: bool = False
+
+    def query_in(self, scope: str, graphs: list[str] | None = None) -> str | None:
+        """The query for a scope: `union` as is; `graph` inside each named graph (None if impossible)."""
+        if scope == "union":
+            return self.query
+        from .shacl_sparql import scope_to_graph
+
+        return scope_to_graph(self.query, graphs)
 
 
 def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlCheck]]:
@@ -126,14 +172,16 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
     is quadratic on a large graph; Oxigraph answers the same question for every focus node in one
     query.
     """
+    from .shacl_sparql import CROSS_DOCUMENT
+
     core = rdflib.Graph()
     for t in shapes:
         core.add(t)
     checks: list[SparqlCheck] = []
-    for shape, constraint in list(shapes.subject_objects(SH.sparql)):
+    for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
         core.remove((shape, SH.sparql, constraint))
         select = shapes.value(constraint, SH.select)
-        if select is None:
+        if select is None or shapes.value(constraint, SH.deactivated) == rdflib.Literal(True):
             continue
         targets: list[str] = []
         for cls in shapes.objects(shape, SH.targetClass):
@@ -155,20 +203,33 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
         sev = shapes.value(constraint, SH.severity) or shapes.value(shape, SH.severity) or SH.Violation
         message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""
         path = shapes.value(shape, SH.path)
+        cross = rdflib.Literal(True) in (shapes.value(shape, CROSS_DOCUMENT),
+                                         shapes.value(constraint, CROSS_DOCUMENT))
         checks.append(SparqlCheck(str(shape), text, str(message), str(sev).rsplit("#", 1)[-1],
-                                  str(path) if path is not None else None))
+                                  str(path) if path is not None else None, cross))
     return core, checks
 
 
-def run_sparql_checks(store: object, checks: list[SparqlCheck]) -> list[ValidationResult]:
-    """Evaluate SPARQL constraints over a pyoxigraph store (union of graphs as default graph)."""
+def run_sparql_checks(store: object, checks: list[SparqlCheck], scope: str = "union",
+                      graphs: list[str] | None = None) -> dict[str | None, list[ValidationResult]]:
+    """Evaluate SPARQL constraints over a pyoxigraph store (union of graphs as default graph).
+
+    In the `graph` scope each query runs inside every named graph (or those in `graphs`) and the
+    results are grouped by graph; in the `union` scope they are all under None.
+    """
     import pyoxigraph as ox
 
-    results: list[ValidationResult] = []
+    from .shacl_sparql import to_rdflib
+
+    out: dict[str | None, list[ValidationResult]] = {}
     for check in checks:
-        rows = store.query(check.query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
+        query = check.query_in(scope, graphs)
+        if query is None:
+            raise ValueError(f"SPARQL constraint of {check.shape} cannot run inside one graph")
+        rows = store.query(query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
         assert isinstance(rows, ox.QuerySolutions)
         names = [v.value for v in rows.variables]
+        seen: set[tuple[object, ...]] = set()
         for row in rows:
             values = {n: row[n] for n in names}
             focus = values.get("this")
@@ -182,15 +243,23 @@ def run_sparql_checks(store: object, checks: list[SparqlCheck]) -> list[Validati
             message = re.sub(r"\{[?$](\w+)\}", fill, check.message)
             value = values.get("value")
             path = values.get("path")
-            results.append(ValidationResult(
+            graph = values["__g"].value if scope == "graph" else None
+            result = ValidationResult(
                 check.severity, str(focus.value), str(path.value) if path is not None else check.path,
                 str(value.value) if value is not None else None, message, check.shape,
-                str(SH.SPARQLConstraintComponent)))
-    return results
+                str(SH.SPARQLConstraintComponent), shape_node=check.shape,
+                value_term=term_key(to_rdflib(value)) if value is not None else None)
+            k = (graph, result.key(), result.message)
+            if k in seen:  # the same result twice (a focus node reached twice by the targets)
+                continue
+            seen.add(k)
+            out.setdefault(graph, []).append(result)
+    return out
 
 
 def _sort(results: list[ValidationResult]) -> None:
-    results.sort(key=lambda r: (-_RANK[r.severity], r.focus, r.path or "", r.message, r.value or ""))
+    results.sort(key=lambda r: (-_RANK[r.severity], r.focus, r.path or "", r.message, r.value or "",
+                                r.shape or "", r.constraint or ""))
 
 
 def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Graph:
@@ -217,50 +286,266 @@ def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Grap
     return g
 
 
-def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = ()) -> ValidationReport:
-    """Validate the union of every graph in the store; attribute results to their source file.
+def shapes_fingerprint(base_iri: str, extra: Iterable[str | Path] = ()) -> str:
+    """A hash of everything the shapes depend on: our shapes file, the base IRI, the user's files."""
+    from .resources import project_dir
+    from .shacl_sparql import ENGINE_VERSION
 
-    Core constraints run in pySHACL over the union; SPARQL-based constraints run as one
-    query each on the store itself.
+    h = hashlib.sha256()
+    h.update(ENGINE_VERSION.encode() + b"\0" + base_iri.encode() + b"\0")
+    h.update((project_dir("shapes") / "unkg.shapes.ttl").read_bytes())
+    for path in extra:
+        h.update(b"\0" + Path(path).read_bytes())
+    return h.hexdigest()
+
+
+def _from_finding(f: "Finding", shapes: rdflib.Graph) -> ValidationResult:
+    return ValidationResult(
+        severity=str(f.severity).rsplit("#", 1)[-1], focus=str(f.focus),
+        path=_path_text(shapes, f.path), value=_short(f.value), message=f.message,
+        shape=_shape_text(shapes, f.shape), constraint=str(f.component),
+        shape_node=str(f.shape), value_term=term_key(f.value))
+
+
+class _Engine:
+    """The SPARQL engine over one Oxigraph store: compiled shapes, SPARQL constraints, fallbacks."""
+
+    def __init__(self, store: object, shapes: rdflib.Graph):
+        from .shacl_sparql import Compiler, classes_used, subclass_closure
+
+        self.store = store
+        self.core, checks = split_sparql_constraints(shapes)
+        self.closure = subclass_closure(store, classes_used(self.core))  # type: ignore[arg-type]
+        plan = Compiler(self.core, self.closure).compile()
+        self.per_graph = [u for u in plan.compiled if not u.cross_document]
+        self.cross = [u for u in plan.compiled if u.cross_document]
+        self.graph_checks = [c for c in checks if not c.cross_document and c.query_in("graph") is not None]
+        self.union_checks = [c for c in checks if c not in self.graph_checks]
+        self.fallback = plan.fallback
+        self.fallback_shapes = _only_shapes(self.core, set(plan.fallback)) if plan.fallback else None
+
+    def closure_text(self) -> str:
+        return repr(sorted((str(k), sorted(str(v) for v in vs)) for k, vs in self.closure.items()))
+
+    def run(self, scope: str, graphs: list[str] | None,
+            graph_data: "Callable[[str], rdflib.Graph] | None" = None) -> dict[str | None, list[ValidationResult]]:
+        """Results per named graph (`graph` scope, cross-document shapes left out) or under None (`union`)."""
+        from .shacl_sparql import run as run_compiled
+
+        units = self.per_graph if scope == "graph" else self.per_graph + self.cross
+        checks = self.graph_checks if scope == "graph" else self.graph_checks + self.union_checks
+        out: dict[str | None, list[ValidationResult]] = {}
+        for g, findings in run_compiled(self.store, units, scope, graphs).items():  # type: ignore[arg-type]
+            out.setdefault(g, []).extend(_from_finding(f, self.core) for f in findings)
+        for g, results in run_sparql_checks(self.store, checks, scope, graphs).items():
+            out.setdefault(g, []).extend(results)
+        if self.fallback_shapes is not None and graph_data is not None:
+            for g in (graphs or []) if scope == "graph" else [None]:  # type: ignore[list-item]
+                data = graph_data(g)  # type: ignore[arg-type]
+                out.setdefault(g, []).extend(run_pyshacl(data, self.fallback_shapes).results)
+        return out
+
+    def run_cross(self) -> list[ValidationResult]:
+        """The cross-document shapes (and SPARQL constraints), over the union of the graphs."""
+        from .shacl_sparql import run as run_compiled
+
+        results: list[ValidationResult] = []
+        for findings in run_compiled(self.store, self.cross, "union").values():  # type: ignore[arg-type]
+            results.extend(_from_finding(f, self.core) for f in findings)
+        for rs in run_sparql_checks(self.store, self.union_checks, "union").values():
+            results.extend(rs)
+        return results
+
+
+def _only_shapes(shapes: rdflib.Graph, keep: set[rdflib.term.Node]) -> rdflib.Graph:
+    """The shapes graph with the targets of every top-level shape not in `keep` removed."""
+    from .shacl_sparql import _TARGETS
+
+    g = rdflib.Graph()
+    for s, p, o in shapes:
+        if p in _TARGETS and s not in keep:
+            continue
+        if p == RDF.type and o == rdflib.RDFS.Class and s not in keep:
+            continue
+        g.add((s, p, o))
+    return g
+
+
+def _dedupe(results: Iterable[ValidationResult]) -> list[ValidationResult]:
+    """One result per (focus, path, value, severity, shape, component, message): a node shared by
+    several graphs (a session, a body) is checked in each of them."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[ValidationResult] = []
+    for r in results:
+        k = (r.focus, r.path, r.value_term, r.severity, r.shape, r.constraint, r.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def graph_keys(store: EmbeddedStore) -> dict[str, str]:
+    """A key per named graph that changes whenever `unkg load` rewrites the graph.
+
+    Text graphs: the source checksum, parser version and load time of their provenance record;
+    other graphs (RDF files): a SHA-256 of their sorted triples.
     """
-    shapes, checks = split_sparql_constraints(shapes_graph(base_iri, extra_shapes))
-    data = rdflib.Graph()
-    owner: dict[str, str] = {}
+    q = f"""SELECT ?g ?c ?v ?t WHERE {{ GRAPH ?g {{ ?g <{UNKG.sourceChecksum}> ?c ;
+              <{UNKG.parserVersion}> ?v . OPTIONAL {{ ?g <{PROV.generatedAtTime}> ?t }} }} }}"""
+    keys: dict[str, str] = {}
+    for row in store.query(q):  # type: ignore[union-attr]
+        t = row["t"].value if row["t"] is not None else ""
+        keys[row["g"].value] = f"{row['c'].value} {row['v'].value} {t}"
+    for g in store.named_graphs():
+        if g not in keys:
+            keys[g] = hashlib.sha256("\n".join(store.nquads_lines(g)).encode()).hexdigest()
+    return keys
+
+
+def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = (),
+                   engine: str = "sparql", cache: bool = True) -> ValidationReport:
+    """Validate every graph in the store; attribute results to their source file and paragraph.
+
+    engine="sparql" (default): shapes compiled to SPARQL on the store, each document graph
+    checked inside itself and its results cached by the graph's checksum and the shapes'
+    fingerprint (`cache=False` recomputes and leaves the cache alone); cross-document checks run
+    over the union every time. engine="pyshacl": pySHACL over the union parsed into rdflib (the
+    reference; SPARQL-based constraints run on Oxigraph).
+    """
+    extra_shapes = list(extra_shapes)
+    shapes = shapes_graph(base_iri, extra_shapes)
     records = store.source_records()
-    for graph in store.named_graphs():
-        lines = store.nquads_lines(graph)
-        data.parse(data="\n".join(lines), format="nt")
-        source = records.get(graph, {}).get("source") or graph
-        for line in lines:
-            subject = line.split(" ", 1)[0]
-            if subject.startswith("<"):
-                owner.setdefault(subject[1:-1], source)
-    report = run_pyshacl(data, shapes)
-    report.results.extend(run_sparql_checks(store.raw, checks))
+    graphs = store.named_graphs()
+    sources = {g: records.get(g, {}).get("source") or g for g in graphs}
+    if engine == "pyshacl":
+        report = _validate_store_pyshacl(store, shapes)
+    elif engine == "sparql":
+        report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, cache)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    _attribute(report.results, store.raw, sources, report.graph_of)
     _sort(report.results)
-    for r in report.results:
-        r.source = owner.get(r.focus)
-    report.checked = len(store.named_graphs())
+    report.checked = len(graphs)
     return report
 
 
+def _validate_store_pyshacl(store: EmbeddedStore, shapes: rdflib.Graph) -> ValidationReport:
+    core, checks = split_sparql_constraints(shapes)
+    data = rdflib.Graph()
+    for graph in store.named_graphs():
+        data.parse(data="\n".join(store.nquads_lines(graph)), format="nt")
+    report = run_pyshacl(data, core)
+    for rs in run_sparql_checks(store.raw, checks).values():
+        report.results.extend(rs)
+    return report
+
+
+def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri: str,
+                           extra_shapes: list[str | Path], graphs: list[str], use_cache: bool
+                           ) -> ValidationReport:
+    from .validation_cache import ResultCache
+
+    eng = _Engine(store.raw, shapes)
+    keys = graph_keys(store)
+    fingerprint = shapes_fingerprint(base_iri, extra_shapes) + " " + hashlib.sha256(
+        eng.closure_text().encode()).hexdigest()
+    cache = ResultCache(store.path) if use_cache else None
+    cached = cache.load(fingerprint) if cache is not None else {}
+    fresh: dict[str, list[ValidationResult]] = {}
+    todo = [g for g in graphs if g not in cached or cached[g][0] != keys[g]]
+    log.info("validate: %d graphs, %d cached, %d to check", len(graphs), len(graphs) - len(todo), len(todo))
+
+    def graph_data(g: str) -> rdflib.Graph:
+        return rdflib.Graph().parse(data="\n".join(store.nquads_lines(g)), format="nt")
+
+    if todo:
+        # a VALUES list of graphs only pays when few graphs changed
+        restrict = todo if len(todo) <= 200 else None
+        found = eng.run("graph", restrict, graph_data if eng.fallback else None)
+        if restrict is None and eng.fallback:
+            found_fb = eng.run("graph", todo, graph_data)  # pySHACL fallbacks need the list
+            for g, rs in found_fb.items():
+                found.setdefault(g, []).extend(r for r in rs if r not in found.get(g, []))
+        wanted = set(todo)
+        for g in todo:
+            fresh[g] = []
+        for g, rs in found.items():
+            if g in wanted:
+                fresh[g] = _dedupe(rs)
+    if cache is not None:
+        cache.save(fingerprint, {g: (keys[g], fresh[g]) for g in fresh}, keep=set(graphs))
+    results: list[ValidationResult] = []
+    owner: dict[int, str] = {}
+    for g in graphs:
+        rs = fresh[g] if g in fresh else cached[g][1]
+        for r in rs:
+            results.append(r)
+            owner[id(r)] = g
+    merged = _dedupe(results)
+    cross = eng.run_cross()
+    report = ValidationReport(_dedupe(merged + cross))
+    report.graph_of = {id(r): owner[id(r)] for r in merged}
+    return report
+
+
+_PARAGRAPH = re.compile(r"/(pp|op|fn|annex)/([^/]+)((?:/[a-z0-9]+)*)$")
+
+
+def _paragraph_of(iri: str) -> str | None:
+    m = _PARAGRAPH.search(iri)
+    if not m:
+        return None
+    kind = {"pp": "preambular paragraph", "op": "operative paragraph", "fn": "footnote",
+            "annex": "annex"}[m.group(1)]
+    subs = "".join(f" ({s})" for s in m.group(3).split("/") if s)
+    return f"{kind} {m.group(2)}{subs}"
+
+
+def _attribute(results: list[ValidationResult], store: object, sources: dict[str, str],
+               graph_of: dict[int, str] | None = None) -> None:
+    """Fill each result's source (the file its focus node came from) and paragraph."""
+    import pyoxigraph as ox
+
+    focus_nodes = sorted({r.focus for r in results if "://" in r.focus or r.focus.startswith("urn:")})
+    first_graph: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for i in range(0, len(focus_nodes), 2000):
+        chunk = " ".join(str(ox.NamedNode(f)) for f in focus_nodes[i:i + 2000])
+        q = f"""SELECT ?f (MIN(STR(?g)) AS ?first) (MIN(STR(?p)) AS ?par) WHERE {{
+                  VALUES ?f {{ {chunk} }} GRAPH ?g {{ ?f ?pred ?o }}
+                  OPTIONAL {{ GRAPH ?g {{ ?f <{UNKG.citedIn}>|<{UNKG.inParagraph}> ?p }} }} }} GROUP BY ?f"""
+        for row in store.query(q, use_default_graph_as_union=True):  # type: ignore[attr-defined]
+            if row["first"] is not None:
+                first_graph[row["f"].value] = row["first"].value
+            if row["par"] is not None:
+                where[row["f"].value] = row["par"].value
+    for r in results:
+        g = (graph_of or {}).get(id(r)) or first_graph.get(r.focus)
+        r.source = sources.get(g, g) if g is not None else None
+        r.paragraph = _paragraph_of(r.focus) or (_paragraph_of(where[r.focus]) if r.focus in where else None)
+
+
 def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[str | Path] = (),
-                   input_format: str | None = None, allow_remote_context: bool = False) -> ValidationReport:
+                   input_format: str | None = None, engine: str = "sparql") -> ValidationReport:
     """Validate files without a store: RDF files as they are, resolution texts parsed first.
 
-    A JSON-LD file whose @context is given by reference is refused unless `allow_remote_context`.
+    All files are validated together (as one graph), each kept in a named graph of an in-memory
+    Oxigraph store so that results name the file they came from.
     """
+    import pyoxigraph as ox
+
     from .loader import collect_inputs
     from .mapper import record_to_graph
     from .parser import parse_file
 
-    shapes, checks = split_sparql_constraints(shapes_graph(base_iri, extra_shapes))
+    shapes = shapes_graph(base_iri, extra_shapes)
     iris = IRIs(base_iri)
     data = rdflib.Graph()
-    owner: dict[str, str] = {}
+    memory = ox.Store()
     sources = collect_inputs(paths)
-    for source in sources:
-        if not Path(source).exists():
+    graph_source: dict[str, str] = {}
+    for n, source in enumerate(sources):
+        if source != "-" and not Path(source).exists():
             raise InputError("no such file", path=source)
         fmt = formats.resolve(input_format, source, ("input", "rdf"))
         part = rdflib.Graph()
@@ -282,16 +567,24 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
         else:
             record = parse_file(source, input_format=input_format)
             part = record_to_graph(record, iris, _provenance_of(source, record))
-        for s in part.subjects():
-            owner.setdefault(str(s), source)
+        graph = f"urn:unkg:validate:file:{n}"
+        graph_source[graph] = source
+        memory.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+                      for q in ox.parse(part.serialize(format="nt"), ox.RdfFormat.N_TRIPLES))
         data += part
-    report = run_pyshacl(data, shapes)
-    memory = ox.Store()
-    memory.extend(ox.Quad(*q) for q in ox.parse(data.serialize(format="nt"), ox.RdfFormat.N_TRIPLES))
-    report.results.extend(run_sparql_checks(memory, checks))
+    if engine == "pyshacl":
+        core, checks = split_sparql_constraints(shapes)
+        report = run_pyshacl(data, core)
+        for rs in run_sparql_checks(memory, checks).values():
+            report.results.extend(rs)
+    elif engine == "sparql":
+        eng = _Engine(memory, shapes)
+        found = eng.run("union", None, lambda _g: data)
+        report = ValidationReport(_dedupe(r for rs in found.values() for r in rs))
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    _attribute(report.results, memory, graph_source)
     _sort(report.results)
-    for r in report.results:
-        r.source = owner.get(r.focus)
     report.checked = len(sources)
     return report
 
@@ -316,9 +609,56 @@ def render_text(report: ValidationReport) -> str:
         if r.shape:
             lines.append(f"  shape:  {r.shape}")
         if r.source:
-            lines.append(f"  source: {r.source}")
+            lines.append(f"  source: {r.source}" + (f", {r.paragraph}" if r.paragraph else ""))
+        elif r.paragraph:
+            lines.append(f"  in:     {r.paragraph}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def report_graph(report: ValidationReport) -> rdflib.Graph:
+    """The standard SHACL validation report graph of the results (whichever engine found them)."""
+    from rdflib.util import from_n3
+
+    g = rdflib.Graph()
+    g.bind("sh", SH)
+    root = rdflib.BNode("report")
+    g.add((root, RDF.type, SH.ValidationReport))
+    g.add((root, SH.conforms, rdflib.Literal(report.counts()["Violation"] == 0)))
+    for n, r in enumerate(report.results):
+        node = rdflib.BNode(f"r{n}")
+        g.add((root, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, rdflib.URIRef(r.focus) if "://" in r.focus or r.focus.startswith("urn:")
+               else rdflib.BNode(r.focus)))
+        g.add((node, SH.resultSeverity, SH[r.severity]))
+        g.add((node, SH.resultMessage, rdflib.Literal(r.message)))
+        if r.path:
+            if r.path.startswith("^"):
+                path = rdflib.BNode(f"r{n}path")
+                g.add((path, SH.inversePath, rdflib.URIRef(r.path[1:])))
+                g.add((node, SH.resultPath, path))
+            elif not r.path.startswith("("):
+                g.add((node, SH.resultPath, rdflib.URIRef(r.path)))
+        if r.value_term:
+            g.add((node, SH.value, from_n3(r.value_term)))  # type: ignore[arg-type]
+        elif r.value is not None:
+            g.add((node, SH.value, rdflib.Literal(r.value)))
+        if r.shape:
+            g.add((node, SH.sourceShape, rdflib.URIRef(r.shape)))
+        if r.constraint:
+            g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.constraint)))
+    return g
+
+
+def _gh_data(text: str) -> str:
+    """Escape a workflow command's message (GitHub's escaping of %, CR and LF)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """Escape a workflow command's property value (also ':' and ',')."""
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render(report: ValidationReport, fmt: str, fail_on: str = "violation") -> str:
@@ -327,15 +667,17 @@ def render(report: ValidationReport, fmt: str, fail_on: str = "violation") -> st
     if fmt == "json":
         return json.dumps(report.to_json(fail_on), indent=2, ensure_ascii=False) + "\n"
     if fmt in ("turtle", "ttl", "jsonld", "json-ld"):
-        g = report.report_graph if report.report_graph is not None else rdflib.Graph()
+        g = report_graph(report)
         return g.serialize(format="turtle" if fmt in ("turtle", "ttl") else "json-ld")
     if fmt == "github":
         out = []
         for r in report.results:
             level = {"Violation": "error", "Warning": "warning", "Info": "notice"}[r.severity]
-            file = f" file={r.source}," if r.source else ""
-            msg = f"{r.focus} {r.path or ''}: {r.message}".replace("\n", " ")
-            out.append(f"::{level}{file.rstrip(',')} title={(r.shape or 'shape').rsplit('/', 1)[-1]}::{msg}")
+            params = [f"file={_gh_property(r.source)}"] if r.source else []
+            params.append(f"title={_gh_property((r.shape or 'shape').rsplit('/', 1)[-1])}")
+            where = f" ({r.paragraph})" if r.paragraph else ""
+            msg = f"{r.focus}{where} {r.path or ''}: {r.message}"
+            out.append(f"::{level} {','.join(params)}::{_gh_data(msg)}")
         return "\n".join(out) + ("\n" if out else "")
     if fmt == "junit":
         from xml.etree import ElementTree as ET
