@@ -597,7 +597,7 @@ def run(store: ox.Store, compiled: Iterable[CompiledShape], scope: str,
             focus = to_rdflib(row["this"])
             value: Node | None = None
             if branch.kind == "node":
-                value = focus
+                value = focus  # (sh:hasValue reports none: below)
             elif branch.has_value and row["value"] is not None:
                 value = to_rdflib(row["value"])
             g = row["g"].value if scope == "graph" else None
@@ -606,7 +606,8 @@ def run(store: ox.Store, compiled: Iterable[CompiledShape], scope: str,
             else:
                 failed = branch.components
             for component in failed:
-                out.setdefault(g, set()).add(Finding(focus, unit.path, value, unit.severity, unit.shape,
+                v = None if component == SH.HasValueConstraintComponent else value
+                out.setdefault(g, set()).add(Finding(focus, unit.path, v, unit.severity, unit.shape,
                                                      component, unit.message))
         if on_query is not None:
             on_query(unit, time.perf_counter() - t0)

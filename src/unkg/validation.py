@@ -127,7 +127,8 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
         allow_infos=True)
     assert isinstance(report_graph, rdflib.Graph)
     results: list[ValidationResult] = []
-    for res in report_graph.subjects(RDF.type, SH.ValidationResult):
+    # the report's sh:result values only: pySHACL also types the nested sh:detail results
+    for res in report_graph.objects(None, SH.result):
         sev = report_graph.value(res, SH.resultSeverity)
         severity = str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
         results.append(ValidationResult(
@@ -263,7 +264,11 @@ def _sort(results: list[ValidationResult]) -> None:
 
 
 def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Graph:
-    """Our shapes (patterns rewritten for the configured base) plus a user's own shapes files."""
+    """Our shapes (patterns rewritten for the configured base) plus a user's own shapes files.
+
+    Blank nodes get names derived from their content, so a blank property shape is the same
+    source shape in every run (results compare across runs, engines and the cache).
+    """
     from .shapes import load_shapes
 
     g = load_shapes(base_iri)
@@ -276,14 +281,36 @@ def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Grap
             part.parse(str(path), format=fmt.rdflib)
         except Exception as exc:  # rdflib raises many parser-specific types
             raise InputError(f"invalid shapes file: {exc}", path=str(path)) from exc
-        # SPARQL in shapes runs on Oxigraph or rdflib, both of which execute SERVICE calls
-        for prop in (SH.select, SH.ask, SH.construct, SH.update):
-            for text in part.objects(None, prop):
-                if uses_service(str(text)):
-                    raise InputError("a SPARQL query of these shapes uses SERVICE (it would send "
-                                     "requests to another server); unkg does not run it", path=str(path))
-        g += part
-    return g
+    return _stable_blank_nodes(g)
+
+
+def _stable_blank_nodes(g: rdflib.Graph) -> rdflib.Graph:
+    """The graph with each blank node renamed by a hash of what it says (recursively) and of the
+    IRI it hangs from. Two blank nodes saying the same under the same parent become one, which
+    changes no validation result."""
+    memo: dict[rdflib.BNode, str] = {}
+
+    def content(b: rdflib.BNode, depth: int = 0) -> str:
+        if b in memo:
+            return memo[b]
+        if depth > 50:
+            return "deep"
+        parts = sorted(f"{p.n3()} {content(o, depth + 1) if isinstance(o, rdflib.BNode) else o.n3()}"
+                       for p, o in g.predicate_objects(b))
+        memo[b] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+        return memo[b]
+
+    names: dict[rdflib.BNode, rdflib.BNode] = {}
+    for b in {n for n in g.all_nodes() if isinstance(n, rdflib.BNode)}:
+        parents = sorted(f"{s.n3()} {p.n3()}" for s, p in g.subject_predicates(b) if not isinstance(s, rdflib.BNode))
+        names[b] = rdflib.BNode("s" + hashlib.sha256((content(b) + "|".join(parents)).encode()).hexdigest()[:24])
+    out = rdflib.Graph()
+    for prefix, ns in g.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o in g:
+        out.add((names.get(s, s) if isinstance(s, rdflib.BNode) else s, p,  # type: ignore[arg-type]
+                 names.get(o, o) if isinstance(o, rdflib.BNode) else o))
+    return out
 
 
 def shapes_fingerprint(base_iri: str, extra: Iterable[str | Path] = ()) -> str:
@@ -403,14 +430,17 @@ def graph_keys(store: EmbeddedStore) -> dict[str, str]:
 
 
 def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = (),
-                   engine: str = "sparql", cache: bool = True) -> ValidationReport:
+                   engine: str = "sparql", cache: bool = True, per_graph: bool = True) -> ValidationReport:
     """Validate every graph in the store; attribute results to their source file and paragraph.
 
     engine="sparql" (default): shapes compiled to SPARQL on the store, each document graph
     checked inside itself and its results cached by the graph's checksum and the shapes'
     fingerprint (`cache=False` recomputes and leaves the cache alone); cross-document checks run
-    over the union every time. engine="pyshacl": pySHACL over the union parsed into rdflib (the
-    reference; SPARQL-based constraints run on Oxigraph).
+    over the union every time. `per_graph=False`: the SPARQL engine over the union of the graphs,
+    as pySHACL sees the store, uncached. The two differ only when a node described in several
+    graphs is incomplete in one of them (a body without its label, say): per graph, that graph
+    is reported. engine="pyshacl": pySHACL over the union parsed into rdflib (the reference;
+    SPARQL-based constraints run on Oxigraph).
     """
     extra_shapes = list(extra_shapes)
     shapes = shapes_graph(base_iri, extra_shapes)
@@ -419,6 +449,9 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
     sources = {g: records.get(g, {}).get("source") or g for g in graphs}
     if engine == "pyshacl":
         report = _validate_store_pyshacl(store, shapes)
+    elif engine == "sparql" and not per_graph:
+        found = _Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store))
+        report = ValidationReport(_dedupe(r for rs in found.values() for r in rs))
     elif engine == "sparql":
         report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, cache)
     else:
@@ -429,12 +462,16 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
     return report
 
 
-def _validate_store_pyshacl(store: EmbeddedStore, shapes: rdflib.Graph) -> ValidationReport:
-    core, checks = split_sparql_constraints(shapes)
+def _union_data(store: EmbeddedStore) -> rdflib.Graph:
     data = rdflib.Graph()
     for graph in store.named_graphs():
         data.parse(data="\n".join(store.nquads_lines(graph)), format="nt")
-    report = run_pyshacl(data, core)
+    return data
+
+
+def _validate_store_pyshacl(store: EmbeddedStore, shapes: rdflib.Graph) -> ValidationReport:
+    core, checks = split_sparql_constraints(shapes)
+    report = run_pyshacl(_union_data(store), core)
     for rs in run_sparql_checks(store.raw, checks).values():
         report.results.extend(rs)
     return report
