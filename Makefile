@@ -8,7 +8,7 @@ UNKG   := $(BIN)/unkg
 DEMO   := demo-out
 DSTORE := $(DEMO)/store
 
-.PHONY: demo test typecheck pytest accuracy bench clean
+.PHONY: demo test typecheck pytest accuracy bench bench-validate clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ accuracy: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+# plain pySHACL against unkg's SPARQL engine (cold, warm, after one change); COUNT documents
+COUNT ?= 30000
+bench-validate: $(VENV)/.installed-test
+	$(BIN)/python bench/validate_bench.py --count $(COUNT)
 
 clean:
 	rm -rf $(DEMO) unkg-data .pytest_cache .mypy_cache

@@ -59,10 +59,11 @@ def test_engines_agree_on_the_corpus(corpus_store: EmbeddedStore) -> None:
     pyshacl = validate_store(corpus_store, BASE, engine="pyshacl")
     assert_same(sparql, pyshacl)
     assert_same(validate_store(corpus_store, BASE, engine="sparql", per_graph=False), pyshacl)
-    # not vacuous: the corpus has warnings (unrecognised verbs) and infos (documents not loaded)
-    assert sparql.counts()["Warning"] > 0 and sparql.counts()["Info"] > 0
-    # and the store's per-graph evaluation attributes every per-document result to its text
-    assert all(r.source and r.source.endswith(".txt") for r in sparql.results if r.severity == "Warning")
+    # not vacuous: the sample cites documents it does not hold (infos)
+    assert sparql.counts()["Info"] > 0
+    # every result is attributed to the text it came from
+    names = {p.name for p in SAMPLE}
+    assert all(r.source in names for r in sparql.results), [r for r in sparql.results if r.source not in names]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

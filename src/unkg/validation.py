@@ -326,11 +326,15 @@ def shapes_fingerprint(base_iri: str, extra: Iterable[str | Path] = ()) -> str:
     return h.hexdigest()
 
 
-def _from_finding(f: "Finding", shapes: rdflib.Graph) -> ValidationResult:
+def _from_finding(f: "Finding", shapes: rdflib.Graph,
+                  memo: dict[tuple[object, object], tuple[str | None, str | None]]) -> ValidationResult:
+    names = memo.get((f.path, f.shape))
+    if names is None:
+        names = memo[(f.path, f.shape)] = (_path_text(shapes, f.path), _shape_text(shapes, f.shape))
     return ValidationResult(
         severity=str(f.severity).rsplit("#", 1)[-1], focus=str(f.focus),
-        path=_path_text(shapes, f.path), value=_short(f.value), message=f.message,
-        shape=_shape_text(shapes, f.shape), constraint=str(f.component),
+        path=names[0], value=_short(f.value), message=f.message,
+        shape=names[1], constraint=str(f.component),
         shape_node=str(f.shape), value_term=term_key(f.value))
 
 
@@ -350,6 +354,7 @@ class _Engine:
         self.union_checks = [c for c in checks if c not in self.graph_checks]
         self.fallback = plan.fallback
         self.fallback_shapes = _only_shapes(self.core, set(plan.fallback)) if plan.fallback else None
+        self._names: dict[tuple[object, object], tuple[str | None, str | None]] = {}
 
     def closure_text(self) -> str:
         return repr(sorted((str(k), sorted(str(v) for v in vs)) for k, vs in self.closure.items()))
@@ -363,7 +368,7 @@ class _Engine:
         checks = self.graph_checks if scope == "graph" else self.graph_checks + self.union_checks
         out: dict[str | None, list[ValidationResult]] = {}
         for g, findings in run_compiled(self.store, units, scope, graphs).items():  # type: ignore[arg-type]
-            out.setdefault(g, []).extend(_from_finding(f, self.core) for f in findings)
+            out.setdefault(g, []).extend(_from_finding(f, self.core, self._names) for f in findings)
         for g, results in run_sparql_checks(self.store, checks, scope, graphs).items():
             out.setdefault(g, []).extend(results)
         if self.fallback_shapes is not None and graph_data is not None:
@@ -372,16 +377,17 @@ class _Engine:
                 out.setdefault(g, []).extend(run_pyshacl(data, self.fallback_shapes).results)
         return out
 
-    def run_cross(self) -> list[ValidationResult]:
-        """The cross-document shapes (and SPARQL constraints), over the union of the graphs."""
+    def run_cross(self) -> dict[str | None, list[ValidationResult]]:
+        """The cross-document shapes (and SPARQL constraints), over the union of the graphs,
+        by the graph each focus node's target came from (None: not known)."""
         from .shacl_sparql import run as run_compiled
 
-        results: list[ValidationResult] = []
-        for findings in run_compiled(self.store, self.cross, "union").values():  # type: ignore[arg-type]
-            results.extend(_from_finding(f, self.core) for f in findings)
-        for rs in run_sparql_checks(self.store, self.union_checks, "union").values():
-            results.extend(rs)
-        return results
+        out: dict[str | None, list[ValidationResult]] = {}
+        for g, findings in run_compiled(self.store, self.cross, "union").items():  # type: ignore[arg-type]
+            out.setdefault(g, []).extend(_from_finding(f, self.core, self._names) for f in findings)
+        for g, rs in run_sparql_checks(self.store, self.union_checks, "union").items():
+            out.setdefault(g, []).extend(rs)
+        return out
 
 
 def _only_shapes(shapes: rdflib.Graph, keep: set[rdflib.term.Node]) -> rdflib.Graph:
@@ -396,6 +402,20 @@ def _only_shapes(shapes: rdflib.Graph, keep: set[rdflib.term.Node]) -> rdflib.Gr
             continue
         g.add((s, p, o))
     return g
+
+
+def _from_groups(found: dict[str | None, list[ValidationResult]]) -> ValidationReport:
+    """A report from results grouped by graph, remembering each result's graph."""
+    results: list[ValidationResult] = []
+    owner: dict[int, str] = {}
+    for g in sorted(found, key=lambda k: (k is None, k or "")):
+        for r in found[g]:
+            results.append(r)
+            if g is not None:
+                owner[id(r)] = g
+    report = ValidationReport(_dedupe(results))
+    report.graph_of = {id(r): owner[id(r)] for r in report.results if id(r) in owner}
+    return report
 
 
 def _dedupe(results: Iterable[ValidationResult]) -> list[ValidationResult]:
@@ -450,8 +470,7 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
     if engine == "pyshacl":
         report = _validate_store_pyshacl(store, shapes)
     elif engine == "sparql" and not per_graph:
-        found = _Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store))
-        report = ValidationReport(_dedupe(r for rs in found.values() for r in rs))
+        report = _from_groups(_Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store)))
     elif engine == "sparql":
         report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, cache)
     else:
@@ -518,10 +537,13 @@ def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri:
         for r in rs:
             results.append(r)
             owner[id(r)] = g
-    merged = _dedupe(results)
-    cross = eng.run_cross()
-    report = ValidationReport(_dedupe(merged + cross))
-    report.graph_of = {id(r): owner[id(r)] for r in merged}
+    for g2, rs in eng.run_cross().items():
+        for r in rs:
+            results.append(r)
+            if g2 is not None:
+                owner[id(r)] = g2
+    report = ValidationReport(_dedupe(results))
+    report.graph_of = {id(r): owner[id(r)] for r in report.results if id(r) in owner}
     return report
 
 
@@ -543,23 +565,34 @@ def _attribute(results: list[ValidationResult], store: object, sources: dict[str
     """Fill each result's source (the file its focus node came from) and paragraph."""
     import pyoxigraph as ox
 
-    focus_nodes = sorted({r.focus for r in results if "://" in r.focus or r.focus.startswith("urn:")})
+    graph_of = graph_of or {}
+    unknown = sorted({r.focus for r in results if id(r) not in graph_of
+                      and ("://" in r.focus or r.focus.startswith("urn:"))})
+    # citations, mandates and agenda inclusions name the paragraph they sit in
+    situated = sorted({r.focus for r in results if _SITUATED.search(r.focus)})
     first_graph: dict[str, str] = {}
     where: dict[str, str] = {}
-    for i in range(0, len(focus_nodes), 2000):
-        chunk = " ".join(str(ox.NamedNode(f)) for f in focus_nodes[i:i + 2000])
-        q = f"""SELECT ?f (MIN(STR(?g)) AS ?first) (MIN(STR(?p)) AS ?par) WHERE {{
-                  VALUES ?f {{ {chunk} }} GRAPH ?g {{ ?f ?pred ?o }}
-                  OPTIONAL {{ GRAPH ?g {{ ?f <{UNKG.citedIn}>|<{UNKG.inParagraph}> ?p }} }} }} GROUP BY ?f"""
+    for i in range(0, len(unknown), 2000):
+        chunk = " ".join(str(ox.NamedNode(f)) for f in unknown[i:i + 2000])
+        q = f"""SELECT ?f (MIN(STR(?g)) AS ?first) WHERE {{
+                  VALUES ?f {{ {chunk} }} GRAPH ?g {{ ?f ?pred ?o }} }} GROUP BY ?f"""
         for row in store.query(q, use_default_graph_as_union=True):  # type: ignore[attr-defined]
             if row["first"] is not None:
                 first_graph[row["f"].value] = row["first"].value
+    for i in range(0, len(situated), 2000):
+        chunk = " ".join(str(ox.NamedNode(f)) for f in situated[i:i + 2000])
+        q = f"""SELECT ?f (MIN(STR(?p)) AS ?par) WHERE {{
+                  VALUES ?f {{ {chunk} }} ?f <{UNKG.citedIn}>|<{UNKG.inParagraph}> ?p }} GROUP BY ?f"""
+        for row in store.query(q, use_default_graph_as_union=True):  # type: ignore[attr-defined]
             if row["par"] is not None:
                 where[row["f"].value] = row["par"].value
     for r in results:
-        g = (graph_of or {}).get(id(r)) or first_graph.get(r.focus)
+        g = graph_of.get(id(r)) or first_graph.get(r.focus)
         r.source = sources.get(g, g) if g is not None else None
         r.paragraph = _paragraph_of(r.focus) or (_paragraph_of(where[r.focus]) if r.focus in where else None)
+
+
+_SITUATED = re.compile(r"/(citation|mandate|inclusion)/[^/]+$")
 
 
 def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[str | Path] = (),
@@ -615,12 +648,10 @@ def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[s
         for rs in run_sparql_checks(memory, checks).values():
             report.results.extend(rs)
     elif engine == "sparql":
-        eng = _Engine(memory, shapes)
-        found = eng.run("union", None, lambda _g: data)
-        report = ValidationReport(_dedupe(r for rs in found.values() for r in rs))
+        report = _from_groups(_Engine(memory, shapes).run("union", None, lambda _g: data))
     else:
         raise ValueError(f"unknown engine {engine!r}")
-    _attribute(report.results, memory, graph_source)
+    _attribute(report.results, memory, graph_source, report.graph_of)
     _sort(report.results)
     report.checked = len(sources)
     return report
