@@ -65,7 +65,7 @@ def make_texts(work: Path, n: int) -> tuple[Path, str]:
     gen = ROOT / "bench" / "generate.py"
     if gen.exists():
         out = work / "texts"
-        if not out.exists() or len(list(out.glob("*.*"))) != n:
+        if not out.exists() or len([p for p in out.iterdir() if not p.name.startswith(".")]) != n:
             shutil.rmtree(out, ignore_errors=True)
             subprocess.run([sys.executable, str(gen), str(out), "--count", str(n), "--seed", "1"], check=True)
         return out, f"bench/generate.py --count {n} --seed 1"

@@ -275,3 +275,21 @@ def test_no_cache_leaves_no_file(small_store: tuple[EmbeddedStore, Path]) -> Non
 def test_result_key_ignores_display_only_fields() -> None:
     a = ValidationResult("Violation", "urn:x", None, None, "m", "urn:s", "urn:c", shape_node="urn:s")
     assert a.key() == ("urn:x", None, None, "Violation", "urn:s", "urn:c")
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_invalid_user_shapes_are_an_input_error(engine: str, tmp_path: Path) -> None:
+    """A shapes file that is RDF but not valid SHACL: exit code 3 from either engine."""
+    from click.testing import CliRunner
+
+    from unkg.cli import cli
+
+    data = tmp_path / "doc.ttl"
+    data.write_text(PREFIXES + GOOD_DOC)
+    shapes = tmp_path / "bad.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <http://example.org/S> a sh:NodeShape ; sh:targetNode <http://example.org/x> ;
+            sh:property [ sh:path <http://example.org/p> ; sh:minCount "many" ] .""")
+    result = CliRunner().invoke(cli, ["validate", str(data), "--shapes", str(shapes), "--engine", engine])
+    assert result.exit_code == 3, result.output
+    assert "invalid shapes" in result.stderr

@@ -518,7 +518,7 @@ class Compiler:
                 for prop in sorted(self.g.objects(shape, SH.property)):
                     self.compile_unit(shape, prop, target, cross)  # raises Unsupported early
                     shared.setdefault((prop, cross), []).append((shape, target))
-            except Unsupported as why:
+            except (Unsupported, ValueError, TypeError) as why:  # bad parameters: pySHACL says why
                 log.info("shape %s is validated by pySHACL: the SPARQL engine does not compile %s", shape, why)
                 plan.fallback.append(shape)
                 continue

@@ -122,9 +122,14 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
     """Validate with pySHACL (no inference; SHACL-AF off)."""
     import pyshacl
 
-    _conforms, report_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-        allow_infos=True)
+    from pyshacl.errors import ConstraintLoadError, ShapeLoadError
+
+    try:
+        _conforms, report_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+            allow_infos=True)
+    except (ConstraintLoadError, ShapeLoadError) as exc:
+        raise InputError(f"invalid shapes: {exc.args[0] if exc.args else exc}") from exc
     assert isinstance(report_graph, rdflib.Graph)
     results: list[ValidationResult] = []
     # the report's sh:result values only: pySHACL also types the nested sh:detail results
