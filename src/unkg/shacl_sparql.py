@@ -165,6 +165,11 @@ class Plan:
 
 
 
+def _int(node: Node) -> int:
+    """An integer parameter (ValueError if it is not one: pySHACL then reports the shape)."""
+    return int(str(node))
+
+
 def _lit(node: Node) -> str:
     """A term in SPARQL syntax."""
     if isinstance(node, URIRef):
@@ -253,7 +258,7 @@ class Compiler:
         return list(Collection(self.g, node))
 
     def _params(self, shape: Node) -> Iterator[tuple[URIRef, Node]]:
-        for p, o in sorted(self.g.predicate_objects(shape)):
+        for p, o in sorted(self.g.predicate_objects(shape), key=str):
             if p in _NOT_CONSTRAINTS or not isinstance(p, URIRef):
                 continue
             if not str(p).startswith(str(SH)):
@@ -278,7 +283,7 @@ class Compiler:
                      SH.IRIOrLiteral: f"(isIRI({v}) || isLiteral({v}))"}
             if o not in kinds:
                 raise Unsupported(f"sh:nodeKind {o}")
-            return SH.NodeKindConstraintComponent, kinds[o]
+            return SH.NodeKindConstraintComponent, kinds[URIRef(str(o))]
         if p == SH.pattern:
             flags = self.g.value(shape, SH.flags)
             args = _lit(Literal(str(o))) + (f", {_lit(Literal(str(flags)))}" if flags else "")
@@ -286,7 +291,7 @@ class Compiler:
         if p in (SH.minLength, SH.maxLength):
             op = ">=" if p == SH.minLength else "<="
             comp = SH.MinLengthConstraintComponent if p == SH.minLength else SH.MaxLengthConstraintComponent
-            return comp, f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {int(o)}, false)"
+            return comp, f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {_int(o)}, false)"
         if p in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
             op = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
                   SH.maxExclusive: "<"}[p]
@@ -322,7 +327,7 @@ class Compiler:
             return f"COALESCE(isLiteral({v}) && lang({v}) != \"\", false)"
         base = f"isLiteral({v}) && datatype({v}) = {_lit(dt)}"
         if dt in _INTEGER_RANGES:
-            low, high = _INTEGER_RANGES[dt]
+            low, high = _INTEGER_RANGES[URIRef(str(dt))]
             cast = f"<{XSD.integer}>(STR({v}))"
             # xsd:integer's lexical space has no '.' or exponent, which the cast would accept
             test = f"REGEX(STR({v}), \"^[+-]?[0-9]+$\") && {cast} = {cast}"
@@ -370,9 +375,9 @@ class Compiler:
             if got is not None:
                 out.append(f"NOT EXISTS {_ex(f'{v} {sp} {x} . FILTER(!({got[1]}))')}")
             elif p == SH.minCount:
-                out.append(f"EXISTS {_ex(self._distinct_values(v, sp, int(o)))}")
+                out.append(f"EXISTS {_ex(self._distinct_values(v, sp, _int(o)))}")
             elif p == SH.maxCount:
-                out.append(f"NOT EXISTS {_ex(self._distinct_values(v, sp, int(o) + 1))}")
+                out.append(f"NOT EXISTS {_ex(self._distinct_values(v, sp, _int(o) + 1))}")
             elif p == SH.hasValue:
                 out.append(f"EXISTS {_ex(f'{v} {sp} {_lit(o)}')}")
             elif p == SH.uniqueLang:
@@ -428,11 +433,11 @@ class Compiler:
                 alts.append(f"?this a {found[0]} .")
             else:
                 alts.append("?this a ?_tc . VALUES ?_tc { " + " ".join(found) + " }")
-        for n in sorted(self.g.objects(shape, SH.targetNode)):
+        for n in sorted(self.g.objects(shape, SH.targetNode), key=str):
             alts.append(f"VALUES ?this {{ {_lit(n)} }}")
-        for p in sorted(self.g.objects(shape, SH.targetSubjectsOf)):
+        for p in sorted(self.g.objects(shape, SH.targetSubjectsOf), key=str):
             alts.append(f"?this <{p}> ?_ts .")
-        for p in sorted(self.g.objects(shape, SH.targetObjectsOf)):
+        for p in sorted(self.g.objects(shape, SH.targetObjectsOf), key=str):
             alts.append(f"?_to <{p}> ?this .")
         if not alts:
             return None
@@ -461,7 +466,7 @@ class Compiler:
                     continue
                 raise Unsupported(f"{p} on a node shape")
             if p == SH.minCount:
-                n = int(o)
+                n = _int(o)
                 if n == 1:
                     branches.append(_Branch("missing", [SH.MinCountConstraintComponent], path=sp))
                 elif n > 1:
@@ -469,7 +474,7 @@ class Compiler:
                                             pattern=f"FILTER NOT EXISTS {_ex(self._distinct_values('?this', sp, n))}"))
             elif p == SH.maxCount:
                 branches.append(_Branch("group", [SH.MaxCountConstraintComponent], path=sp,
-                                        having=f"COUNT(DISTINCT ?_x) > {int(o)}"))
+                                        having=f"COUNT(DISTINCT ?_x) > {_int(o)}"))
             elif p == SH.hasValue:
                 branches.append(_Branch("pattern", [SH.HasValueConstraintComponent],
                                         pattern=f"FILTER NOT EXISTS {_ex(f'?this {sp} {_lit(o)}')}"))
@@ -505,7 +510,7 @@ class Compiler:
         shared: dict[tuple[Node, bool], list[tuple[Node, str]]] = {}
         shapes = sorted({s for t in _TARGETS for s in self.g.subjects(t, None)}
                         | {s for s in self.g.subjects(RDF.type, RDFS.Class)
-                           if (s, RDF.type, SH.NodeShape) in self.g or (s, RDF.type, SH.PropertyShape) in self.g})
+                           if (s, RDF.type, SH.NodeShape) in self.g or (s, RDF.type, SH.PropertyShape) in self.g}, key=str)
         for shape in shapes:
             if self._deactivated(shape):
                 continue
@@ -515,7 +520,7 @@ class Compiler:
             cross = self.g.value(shape, CROSS_DOCUMENT) == Literal(True)
             try:
                 units = [self.compile_unit(shape, shape, target, cross)]
-                for prop in sorted(self.g.objects(shape, SH.property)):
+                for prop in sorted(self.g.objects(shape, SH.property), key=str):
                     self.compile_unit(shape, prop, target, cross)  # raises Unsupported early
                     shared.setdefault((prop, cross), []).append((shape, target))
             except (Unsupported, ValueError, TypeError) as why:  # bad parameters: pySHACL says why
