@@ -293,3 +293,25 @@ def test_invalid_user_shapes_are_an_input_error(engine: str, tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["validate", str(data), "--shapes", str(shapes), "--engine", engine])
     assert result.exit_code == 3, result.output
     assert "invalid shapes" in result.stderr
+
+
+def test_duplicate_symbols_across_documents(tmp_path: Path) -> None:
+    """Two documents with one symbol, and one document described by two graphs: a Warning each,
+    from either engine, in files and in the store."""
+    one = tmp_path / "one.ttl"
+    one.write_text(PREFIXES + GOOD_DOC)
+    # the same symbol under another document IRI and graph
+    two = tmp_path / "two.ttl"
+    two.write_text(PREFIXES + GOOD_DOC.replace("<doc/A/RES/1/1", "<doc/A/RES/1/9").replace(
+        "<graph/A/RES/1/1>", "<graph/A/RES/1/9>"))
+    for engine in ("sparql", "pyshacl"):
+        report = validate_files([str(one), str(two)], BASE, engine=engine)
+        dup = [r for r in report.results if r.shape and r.shape.endswith("#DuplicateSymbolCheck")]
+        assert {r.focus for r in dup} == {BASE + "doc/A/RES/1/1", BASE + "doc/A/RES/1/9"}, report.results
+        assert all(r.severity == "Warning" and r.value == "A/RES/1/1" for r in dup)
+    assert not [r for r in validate_files([str(one)], BASE).results if r.shape and "Duplicate" in r.shape]
+    st = EmbeddedStore(tmp_path / "store")
+    assert not load_paths(st, [one, two], base_iri=BASE).failed
+    dup = [r for r in validate_store(st, BASE).results if r.shape and r.shape.endswith("#DuplicateSymbolCheck")]
+    assert {r.focus for r in dup} == {BASE + "doc/A/RES/1/1", BASE + "doc/A/RES/1/9"}, dup
+    assert all(r.source for r in dup), dup

@@ -658,6 +658,10 @@ def scope_to_graph(query: str, graphs: list[str] | None = None) -> str | None:
     if not m or end < m.end():
         return None
     head = _SELECT.sub(lambda s: s.group(0) + "?__g ", query[: m.start()], count=1)
+    if graphs is not None and len(graphs) == 1:
+        # a constant graph: Oxigraph reads that graph only (VALUES ?__g would be joined after)
+        return (head + f"WHERE {{ VALUES ?__g {{ <{graphs[0]}> }} GRAPH <{graphs[0]}> {{"
+                + query[m.end(): end] + "} }" + query[end + 1:])
     restrict = ""
     if graphs is not None:
         restrict = "VALUES ?__g { " + " ".join(f"<{g}>" for g in graphs) + " } "

@@ -213,7 +213,26 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
                                          shapes.value(constraint, CROSS_DOCUMENT))
         checks.append(SparqlCheck(str(shape), text, str(message), str(sev).rsplit("#", 1)[-1],
                                   str(path) if path is not None else None, cross))
+    checks.append(DUPLICATE_SYMBOLS)
     return core, checks
+
+
+# Duplicate symbols across documents: two graphs describing one document, or two documents
+# with one symbol. A cross-document check, always over the union. Written for Oxigraph (the
+# sub-selects are joined by hash, starting from the few duplicated symbols); pySHACL would not
+# accept nested selects that do not project $this, so it is not an sh:sparql of the shapes file.
+DUPLICATE_SYMBOLS = SparqlCheck(
+    shape="https://w3id.org/unkg/shapes#DuplicateSymbolCheck",
+    query=f"""SELECT ?this ?value ?other ?graph WHERE {{
+        {{ SELECT ?value WHERE {{ ?g <{UNKG.describes}> ?d . ?d <{UNKG.symbol}> ?value . }}
+           GROUP BY ?value HAVING (COUNT(DISTINCT ?g) > 1 || COUNT(DISTINCT ?d) > 1) }}
+        {{ SELECT DISTINCT ?this ?value ?mine WHERE {{ ?mine <{UNKG.describes}> ?this . ?this <{UNKG.symbol}> ?value . }} }}
+        {{ SELECT DISTINCT ?other ?value ?graph WHERE {{ ?graph <{UNKG.describes}> ?other . ?other <{UNKG.symbol}> ?value . }} }}
+        FILTER (?other != ?this || ?graph != ?mine)
+    }}""",
+    message="The symbol {?value} is also that of {?other}, described by {?graph}: a document was loaded "
+            "twice, under different IRIs or graphs.",
+    severity="Warning", path=str(UNKG.symbol), cross_document=True)
 
 
 def run_sparql_checks(store: object, checks: list[SparqlCheck], scope: str = "union",
@@ -228,8 +247,10 @@ def run_sparql_checks(store: object, checks: list[SparqlCheck], scope: str = "un
     from .shacl_sparql import to_rdflib
 
     out: dict[str | None, list[ValidationResult]] = {}
-    for check in checks:
-        query = check.query_in(scope, graphs)
+    # a few graphs: one query each, reading only that graph
+    batches = [[g] for g in graphs] if graphs is not None and len(graphs) <= 50 else [graphs]
+    for check, batch in ((c, b) for c in checks for b in batches):
+        query = check.query_in(scope, batch)
         if query is None:
             raise ValueError(f"SPARQL constraint of {check.shape} cannot run inside one graph")
         rows = store.query(query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
@@ -442,16 +463,27 @@ def graph_keys(store: EmbeddedStore) -> dict[str, str]:
     Text graphs: the source checksum, parser version and load time of their provenance record;
     other graphs (RDF files): a SHA-256 of their sorted triples.
     """
-    q = f"""SELECT ?g ?c ?v ?t WHERE {{ GRAPH ?g {{ ?g <{UNKG.sourceChecksum}> ?c ;
-              <{UNKG.parserVersion}> ?v . OPTIONAL {{ ?g <{PROV.generatedAtTime}> ?t }} }} }}"""
+    keys, _sources = _graph_keys_and_sources(store)
+    return keys
+
+
+def _graph_keys_and_sources(store: EmbeddedStore) -> tuple[dict[str, str], dict[str, str]]:
+    """`graph_keys`, and the source file of each graph (the graph IRI when it has none)."""
+    q = f"""SELECT ?g ?c ?v ?t ?f WHERE {{ GRAPH ?g {{ ?g <{UNKG.sourceChecksum}> ?c ;
+              <{UNKG.parserVersion}> ?v . OPTIONAL {{ ?g <{PROV.generatedAtTime}> ?t }}
+              OPTIONAL {{ ?g <{UNKG.sourceFile}> ?f }} }} }}"""
     keys: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for row in store.query(q):  # type: ignore[union-attr]
         t = row["t"].value if row["t"] is not None else ""
         keys[row["g"].value] = f"{row['c'].value} {row['v'].value} {t}"
+        if row["f"] is not None and row["f"].value:
+            sources[row["g"].value] = row["f"].value
     for g in store.named_graphs():
+        sources.setdefault(g, g)
         if g not in keys:
             keys[g] = hashlib.sha256("\n".join(store.nquads_lines(g)).encode()).hexdigest()
-    return keys
+    return keys, sources
 
 
 def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = (),
@@ -469,15 +501,14 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
     """
     extra_shapes = list(extra_shapes)
     shapes = shapes_graph(base_iri, extra_shapes)
-    records = store.source_records()
-    graphs = store.named_graphs()
-    sources = {g: records.get(g, {}).get("source") or g for g in graphs}
+    keys, sources = _graph_keys_and_sources(store)
+    graphs = sorted(keys)
     if engine == "pyshacl":
         report = _validate_store_pyshacl(store, shapes)
     elif engine == "sparql" and not per_graph:
         report = _from_groups(_Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store)))
     elif engine == "sparql":
-        report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, cache)
+        report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, keys, cache)
     else:
         raise ValueError(f"unknown engine {engine!r}")
     _attribute(report.results, store.raw, sources, report.graph_of)
@@ -502,12 +533,11 @@ def _validate_store_pyshacl(store: EmbeddedStore, shapes: rdflib.Graph) -> Valid
 
 
 def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri: str,
-                           extra_shapes: list[str | Path], graphs: list[str], use_cache: bool
-                           ) -> ValidationReport:
+                           extra_shapes: list[str | Path], graphs: list[str], keys: dict[str, str],
+                           use_cache: bool) -> ValidationReport:
     from .validation_cache import ResultCache
 
     eng = _Engine(store.raw, shapes)
-    keys = graph_keys(store)
     fingerprint = shapes_fingerprint(base_iri, extra_shapes) + " " + hashlib.sha256(
         eng.closure_text().encode()).hexdigest()
     cache = ResultCache(store.path) if use_cache else None
