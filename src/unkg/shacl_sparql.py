@@ -326,6 +326,10 @@ class Compiler:
         if dt == RDF.langString:
             return f"COALESCE(isLiteral({v}) && lang({v}) != \"\", false)"
         base = f"isLiteral({v}) && datatype({v}) = {_lit(dt)}"
+        if dt in _INTEGER_RANGES and dt != XSD.integer:
+            # Oxigraph stores the types derived from xsd:integer as xsd:integer ("1"^^xsd:
+            # nonNegativeInteger comes back "1"^^xsd:integer): accept both, check the range
+            base = f"isLiteral({v}) && (datatype({v}) = {_lit(dt)} || datatype({v}) = <{XSD.integer}>)"
         if dt in _INTEGER_RANGES:
             low, high = _INTEGER_RANGES[URIRef(str(dt))]
             cast = f"<{XSD.integer}>(STR({v}))"

@@ -340,13 +340,16 @@ def _stable_blank_nodes(g: rdflib.Graph) -> rdflib.Graph:
 
 
 def shapes_fingerprint(base_iri: str, extra: Iterable[str | Path] = ()) -> str:
-    """A hash of everything the shapes depend on: our shapes file, the base IRI, the user's files."""
+    """A hash of everything the shapes depend on: our shapes files, the base IRI, the user's files."""
     from .resources import project_dir
     from .shacl_sparql import ENGINE_VERSION
 
     h = hashlib.sha256()
     h.update(ENGINE_VERSION.encode() + b"\0" + base_iri.encode() + b"\0")
-    h.update((project_dir("shapes") / "unkg.shapes.ttl").read_bytes())
+    from .shapes import SHAPE_FILES
+
+    for name in SHAPE_FILES:
+        h.update((project_dir("shapes") / name).read_bytes())
     for path in extra:
         h.update(b"\0" + Path(path).read_bytes())
     return h.hexdigest()
