@@ -289,7 +289,7 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri: str | None,
              fmt: str, fail_on: str, extra_shapes: tuple[str, ...], engine: str, no_cache: bool,
-             output: str | None) -> None:
+             output: str | None, allow_remote_context: bool) -> None:
     """Validate the store (or the given files) against the SHACL shapes.
 
     Exit 0 when nothing at or above --fail-on is found, 1 otherwise, 2 on a usage error and
@@ -305,7 +305,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
 
     def go() -> int:
         if paths:
-            report = validate_files(paths, cfg.base_iri, extra_shapes, engine=engine)
+            report = validate_files(paths, cfg.base_iri, extra_shapes, engine=engine,
+                                    allow_remote_context=allow_remote_context)
         else:
             with EmbeddedStore(cfg.store, read_only=False, create=False) as st:
                 report = validate_store(st, cfg.base_iri, extra_shapes, engine=engine, cache=not no_cache)

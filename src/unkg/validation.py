@@ -17,7 +17,8 @@ from rdflib.namespace import PROV, RDF, SH, XSD
 from . import formats
 from .errors import InputError
 from .iris import IRIs
-from .store import EmbeddedStore
+from .security import external_contexts, refuse_remote_contexts, uses_service
+from .store import EmbeddedStore, parse_rdf
 from .vocab import UNKG
 
 if TYPE_CHECKING:
@@ -307,6 +308,13 @@ def shapes_graph(base_iri: str, extra: Iterable[str | Path] = ()) -> rdflib.Grap
             part.parse(str(path), format=fmt.rdflib)
         except Exception as exc:  # rdflib raises many parser-specific types
             raise InputError(f"invalid shapes file: {exc}", path=str(path)) from exc
+        # SPARQL in shapes runs on Oxigraph or rdflib, both of which execute SERVICE calls
+        for prop in (SH.select, SH.ask, SH.construct, SH.update):
+            for text in part.objects(None, prop):
+                if uses_service(str(text)):
+                    raise InputError("a SPARQL query of these shapes uses SERVICE (it would send "
+                                     "requests to another server); unkg does not run it", path=str(path))
+        g += part
     return _stable_blank_nodes(g)
 
 
@@ -634,14 +642,14 @@ _SITUATED = re.compile(r"/(citation|mandate|inclusion)/[^/]+$")
 
 
 def validate_files(paths: Iterable[str], base_iri: str, extra_shapes: Iterable[str | Path] = (),
-                   input_format: str | None = None, engine: str = "sparql") -> ValidationReport:
+                   input_format: str | None = None, engine: str = "sparql",
+                   allow_remote_context: bool = False) -> ValidationReport:
     """Validate files without a store: RDF files as they are, resolution texts parsed first.
 
     All files are validated together (as one graph), each kept in a named graph of an in-memory
-    Oxigraph store so that results name the file they came from.
+    Oxigraph store so that results name the file they came from. A JSON-LD file whose @context
+    is given by reference is refused unless `allow_remote_context`.
     """
-    import pyoxigraph as ox
-
     from .loader import collect_inputs
     from .mapper import record_to_graph
     from .parser import parse_file
