@@ -509,7 +509,7 @@ class Compiler:
                              _message(self.g, shape), target, branches, cross)
 
 
-    def compile(self) -> Plan:
+    def plan(self) -> Plan:
         plan = Plan()
         shared: dict[tuple[Node, bool], list[tuple[Node, str]]] = {}
         shapes = sorted({s for t in _TARGETS for s in self.g.subjects(t, None)}

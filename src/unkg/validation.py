@@ -384,7 +384,7 @@ class _Engine:
         self.store = store
         self.core, checks = split_sparql_constraints(shapes)
         self.closure = subclass_closure(store, classes_used(self.core))  # type: ignore[arg-type]
-        plan = Compiler(self.core, self.closure).compile()
+        plan = Compiler(self.core, self.closure).plan()
         self.per_graph = [u for u in plan.compiled if not u.cross_document]
         self.cross = [u for u in plan.compiled if u.cross_document]
         self.graph_checks = [c for c in checks if not c.cross_document and c.query_in("graph") is not None]
