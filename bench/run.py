@@ -696,6 +696,25 @@ def report(results_dir: Path) -> str:
     return "\n".join(out)
 
 
+@bench("validate")
+def bench_validate(ctx: Ctx) -> dict[str, Any]:
+    """bench/validate_bench.py on a copy of this size's store (it edits one document)."""
+    ensure_loaded(ctx)
+    work = ctx.work / "validate"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copytree(ctx.store, work / "store")
+    (work / "texts").symlink_to(ctx.corpus.resolve())
+    before = set((HERE / "results").glob("validate-*.json"))
+    done = subprocess.run([sys.executable, str(HERE / "validate_bench.py"), "--count", str(ctx.size),
+                           "--texts", str(ctx.size), "--work", str(work), "--reuse-store"])
+    if done.returncode != 0:
+        return {"error": f"validate_bench.py exited {done.returncode}"}
+    made = sorted(set((HERE / "results").glob("validate-*.json")) - before)
+    shutil.rmtree(work, ignore_errors=True)
+    return json.loads(made[-1].read_text()) if made else {"error": "no result written"}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--report"]:
