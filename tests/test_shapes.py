@@ -385,10 +385,10 @@ CASES += [
          '<doc/A/RES/1/1/op/1/a> a unkg:SubParagraph ; unkg:label "a" ; '
          'eli:is_part_of <doc/A/RES/1/1/op/1> . <doc/A/RES/1/1/op/1> a unkg:OperativeParagraph .',
          "doc/A/RES/1/1/op/1/a", "unkg:text"),
-    Case("vote-non-voting-integer", "VoteShape", '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:nonVoting 1 .',
+    Case("vote-non-voting-negative", "VoteShape", '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:nonVoting -1 .',
          "doc/A/RES/1/1/vote", "unkg:nonVoting"),
     Case("vote-two-abstention-counts", "VoteShape",
-         '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:abstentions "1"^^xsd:nonNegativeInteger, "2"^^xsd:nonNegativeInteger .',
+         '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:abstentions 1, 2 .',
          "doc/A/RES/1/1/vote", "unkg:abstentions"),
     Case("vote-against-string", "VoteShape", '<doc/A/RES/1/1/vote> a unkg:Vote ; unkg:votesAgainst "none" .',
          "doc/A/RES/1/1/vote", "unkg:votesAgainst"),

@@ -59,8 +59,7 @@ RDFS = SimpleNamespace(label=_RDFS.label)
 DCTERMS = SimpleNamespace(identifier=_DCTERMS.identifier, title=_DCTERMS.title,
                           date=_DCTERMS.date, issued=_DCTERMS.issued)
 PROV = SimpleNamespace(generatedAtTime=_PROV.generatedAtTime, wasDerivedFrom=_PROV.wasDerivedFrom)
-XSD = SimpleNamespace(date=_XSD.date, dateTime=_XSD.dateTime,
-                      nonNegativeInteger=_XSD.nonNegativeInteger)
+XSD = SimpleNamespace(date=_XSD.date, dateTime=_XSD.dateTime, integer=_XSD.integer)
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -415,7 +414,7 @@ class _Mapper:
                 self.add((node, RDF.type, UNKG.Vote))
                 for prop, count in counts:
                     if count is not None:
-                        self.add((node, prop, Literal(int(count), datatype=XSD.nonNegativeInteger)))
+                        self.add((node, prop, Literal(int(count), datatype=XSD.integer)))
         self.add((self.doc, UNKG.adoptionMode, ADOPTION_MODE[mode]))
 
     # -- text structure --------------------------------------------------------------------
