@@ -62,8 +62,10 @@ CASES = [
          GOOD_DOC.replace('"2006-12-06"', '"2006-12-20"'), "doc/A/RES/1/1", "unkg:dateAdopted"),
     Case("adoption-date-untyped", "DescribedDocumentShape",
          GOOD_DOC.replace('"2006-12-06"^^xsd:date', '"6 December 2006"'), "doc/A/RES/1/1", "unkg:dateAdopted"),
-    Case("no-title", "DescribedDocumentShape",
-         GOOD_DOC.replace('dcterms:title "T"@en ;', ""), "doc/A/RES/1/1", "dcterms:title"),
+    Case("no-title", "TitledDocumentShape",
+         GOOD_DOC.replace('dcterms:title "T"@en ;', ""), "doc/A/RES/1/1", None),
+    Case("untagged-title", "DescribedDocumentShape",
+         GOOD_DOC.replace('dcterms:title "T"@en ;', 'dcterms:title "T" ;'), "doc/A/RES/1/1", "dcterms:title"),
     Case("no-distribution-date", "DescribedDocumentShape",
          GOOD_DOC.replace('unkg:dateDistributed "2006-12-19"^^xsd:date ;', ""), "doc/A/RES/1/1",
          "unkg:dateDistributed", "Warning"),
@@ -455,6 +457,20 @@ def test_security_council_resolution_needs_no_session(shapes: Graph) -> None:
     ttl = GOOD_DOC.replace("A/RES/1/1", "S/RES/1(1946)").replace("unkg:session <session/ga/1> ;", "")
     data = Graph().parse(data=PREFIXES + ttl, format="turtle")
     assert results(validate(data, shapes)) == []
+
+
+def test_security_council_resolution_needs_no_title(shapes: Graph) -> None:
+    """The printed volumes give SC resolutions no title ("Resolution 338 (1973) of 22 October
+    1973"): parsed from that layout, the resolution conforms; a GA one without a title does not."""
+    from pathlib import Path
+    from unkg.parser import parse_text
+    text = (Path(__file__).parent / "data" / "corpus" / "excerpts" / "S-RES-338-1973.usip-excerpt.txt").read_text()
+    record = parse_text(text)
+    assert record.symbol == "S/RES/338(1973)" and record.title is None
+    data = record_to_graph(record, IRIs())
+    assert [r for r in results(validate(data, shapes)) if str(r[2]) == str(SH.Violation)] == []
+    ga = GOOD_DOC.replace('dcterms:title "T"@en ;', "")
+    assert results(validate(Graph().parse(data=PREFIXES + ga, format="turtle"), shapes))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
