@@ -14,6 +14,7 @@ from typing import Iterator
 
 import pytest
 
+from conftest import free_port
 from unkg.loader import load_paths
 from unkg.store import EmbeddedStore
 
@@ -48,13 +49,6 @@ def build_site_store(folder: Path) -> Path:
         report = load_paths(st, [TEXTS / f"{n}.txt" for n in SERIES] + [hostile], base_iri=BASE, jobs=1)
         assert not report.failed, report.failed
     return path
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

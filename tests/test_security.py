@@ -9,7 +9,6 @@ import json
 import os
 import pickle
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import free_port
 from unkg.cli import cli
 from unkg.errors import QueryError
 from unkg.iris import IRIs
@@ -247,12 +247,6 @@ def test_iri_parameters_are_checked() -> None:
 
 # ---- serve --------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _listening_addresses(port: int) -> set[str]:
     """Local addresses with a socket listening on `port` (from /proc/net/tcp and tcp6)."""
     found: set[str] = set()
@@ -273,7 +267,7 @@ def test_serve_binds_loopback_and_is_read_only(store: Path, tmp_path: Path, list
     copy = tmp_path / "store"
     shutil.copytree(store, copy)
     before = export(copy)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "unkg.cli", "--store", str(copy), "serve", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
