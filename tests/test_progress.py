@@ -103,3 +103,24 @@ def test_push_draws_a_bar_on_a_terminal_and_meters_in_the_library(
     quiet = CliRunner().invoke(cli, ["--store", str(store), "push", "--endpoint", oxigraph_server.query_url],
                                catch_exceptions=False)
     assert quiet.exit_code == 0 and "pushing" not in quiet.stderr and "\r" not in quiet.stderr
+
+
+def test_validate_draws_a_bar_on_a_terminal_and_meters_in_the_library(texts: Path, tmp_path: Path) -> None:
+    from unkg.validation import validate_store
+
+    store = tmp_path / "s"
+    with EmbeddedStore(store) as st:
+        load_paths(st, [texts], base_iri=BASE)
+        cold = Meter()
+        validate_store(st, BASE, meter=cold)
+        warm = Meter()
+        validate_store(st, BASE, meter=warm)
+    # every query of a cold run is counted; a warm run makes only the cross-document ones
+    assert cold.closed and cold.unit == "checks" and cold.total == cold.done > 10
+    assert warm.closed and warm.total == warm.done and 0 < warm.done < cold.done
+    (store / "unkg-validation-cache.sqlite").unlink()
+    code, drawn = _on_pty([str(UNKG), "--store", str(store), "validate", "-f", "json"])
+    assert code == 0, drawn
+    assert "validating" in drawn and f"{cold.total}/{cold.total}" in drawn and "checks/s" in drawn, drawn
+    quiet = CliRunner().invoke(cli, ["--store", str(store), "validate", "-f", "json"], catch_exceptions=False)
+    assert quiet.exit_code == 0 and "validating" not in quiet.stderr and "\r" not in quiet.stderr

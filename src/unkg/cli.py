@@ -309,7 +309,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
                                     allow_remote_context=allow_remote_context)
         else:
             with EmbeddedStore(cfg.store, read_only=False, create=False) as st:
-                report = validate_store(st, cfg.base_iri, extra_shapes, engine=engine, cache=not no_cache)
+                report = validate_store(st, cfg.base_iri, extra_shapes, engine=engine, cache=not no_cache,
+                                        meter=progress_bar("validating"))
         write_output(render(report, fmt, fail_on).encode(), output)
         counts = report.counts()
         verdict = "conforms" if report.conforms(fail_on) else "does not conform"

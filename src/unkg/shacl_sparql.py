@@ -49,6 +49,15 @@ _NOT_CONSTRAINTS = {
     RDF.type, SH.path, SH.property, SH.message, SH.severity, SH.name, SH.description, SH.order,
     SH.group, SH.deactivated, SH.flags, SH.defaultValue, SH.sparql, *_TARGETS,
 }
+# constraints that look at a focus node's value terms only, never at other nodes' triples
+_LOCAL_PARAMS = {
+    SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH.pattern, SH.minLength, SH.maxLength,
+    SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH["in"], SH.languageIn,
+    SH.hasValue, SH.uniqueLang,
+}
+# the predicates in a `targets()` pattern (subjects-of, objects-of) and its class targets
+_TARGET_PREDICATE = re.compile(r"\?_to <([^>]+)> \?this\b|\?this <([^>]+)> \?_ts\b")
+_TARGET_CLASS = re.compile(r"\?this a ")
 _MAX_COUNT_PARAM = 6  # min/maxCount above this are left to pySHACL (the queries grow as n²)
 
 
@@ -102,17 +111,26 @@ class CompiledShape:
     target: str
     branches: list[_Branch]
     cross_document: bool
+    # Cross-document shapes whose result for a focus node depends only on the triples that have
+    # the node as subject or object with one of these predicates (single-step paths, constraints
+    # on the value terms alone): re-checking the nodes a changed graph touches is enough. None:
+    # any change may affect any result, so the shape is evaluated in full.
+    footprint_predicates: tuple[str, ...] | None = None
 
-    def query(self, scope: str, graphs: list[str] | None = None) -> str:
-        """The SELECT for the `union` scope, or for the `graph` scope (optionally some graphs only)."""
+    def query(self, scope: str, graphs: list[str] | None = None, focus: list[str] | None = None) -> str:
+        """The SELECT for the `union` scope (optionally some focus nodes only, in N-Triples
+        syntax), or for the `graph` scope (optionally some graphs only)."""
         graph = scope == "graph"
         gv = "?g " if graph else ""
+        only = "" if graph or focus is None else "VALUES ?this { " + " ".join(focus) + " } "
         restrict = ""
         one = graph and graphs is not None and len(graphs) == 1
         if graph and graphs is not None and not one:
             restrict = "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " } "
 
         def scoped(pattern: str) -> str:
+            if only:  # the same focus nodes on both sides of a join or MINUS: no effect but speed
+                return only + pattern
             if one:  # a constant graph: Oxigraph reads only that graph's quads
                 return f"GRAPH <{graphs[0]}> {{ {pattern} }}"  # type: ignore[index]
             return f"{restrict}GRAPH ?g {{ {pattern} }}" if graph else pattern
@@ -126,7 +144,7 @@ class CompiledShape:
         else:
             # over the union: each focus node once, with the first graph its target came from
             # (the source a report names)
-            t = f"{{ SELECT ?this (MIN(STR(?_sg)) AS ?src) WHERE {{ GRAPH ?_sg {{ {self.target} }} }} GROUP BY ?this }}"
+            t = f"{{ SELECT ?this (MIN(STR(?_sg)) AS ?src) WHERE {{ {only}GRAPH ?_sg {{ {self.target} }} }} GROUP BY ?this }}"
         parts: list[str] = []
         project: list[str] = []
         for i, b in enumerate(self.branches):
@@ -506,7 +524,23 @@ class Compiler:
             return None
         severity = self.g.value(shape, SH.severity)
         return CompiledShape(owner, shape, path, severity if isinstance(severity, URIRef) else SH.Violation,
-                             _message(self.g, shape), target, branches, cross)
+                             _message(self.g, shape), target, branches, cross,
+                             self._footprint(shape, path, target) if cross else None)
+
+    def _footprint(self, shape: Node, path: Node | None, target: str) -> tuple[str, ...] | None:
+        """The predicates whose triples decide this shape's result for a node (see CompiledShape)."""
+        if any(p not in _LOCAL_PARAMS for p, _o in self._params(shape)):
+            return None  # sh:class, sh:node, pairs...: the result reads other nodes' triples
+        preds = {a or b for a, b in _TARGET_PREDICATE.findall(target)}
+        if _TARGET_CLASS.search(target):
+            preds.add(str(RDF.type))
+        if path is not None:
+            inverse = self.g.value(path, SH.inversePath) if isinstance(path, BNode) else None
+            step = path if isinstance(path, URIRef) else inverse
+            if not isinstance(step, URIRef) or (isinstance(path, BNode) and len(set(self.g.predicate_objects(path))) != 1):
+                return None
+            preds.add(str(step))
+        return tuple(sorted(preds))
 
 
     def plan(self) -> Plan:
@@ -597,26 +631,31 @@ def to_rdflib(term: object) -> Node:
 
 def run(store: ox.Store, compiled: Iterable[CompiledShape], scope: str,
         graphs: list[str] | None = None,
-        on_query: Callable[[CompiledShape, float], None] | None = None) -> dict[str | None, set[Finding]]:
+        on_query: Callable[[CompiledShape, float], None] | None = None,
+        focus: list[str] | None = None) -> dict[str | None, set[Finding]]:
     """Evaluate compiled shapes; findings grouped by named graph: in the `graph` scope the graph
-    they were found in, in the `union` scope the first graph the focus node's target came from."""
+    they were found in, in the `union` scope the first graph the focus node's target came from.
+    `focus` (union scope): these focus nodes only, in N-Triples syntax."""
     import time
 
     out: dict[str | None, set[Finding]] = {}
     # a few changed graphs: one query per graph, each reading only that graph
     batches: list[list[str] | None] = [[g] for g in graphs] if graphs is not None and len(graphs) <= 50 else [graphs]
+    chunks: list[list[str] | None] = [None] if focus is None else [
+        focus[i:i + 1000] for i in range(0, len(focus), 1000)]
     for unit in compiled:
         t0 = time.perf_counter()
         for batch in batches:
-            _run_one(store, unit, scope, batch, out)
+            for chunk in chunks:
+                _run_one(store, unit, scope, batch, out, chunk)
         if on_query is not None:
             on_query(unit, time.perf_counter() - t0)
     return out
 
 
 def _run_one(store: ox.Store, unit: CompiledShape, scope: str, graphs: list[str] | None,
-             out: dict[str | None, set[Finding]]) -> None:
-    q = unit.query(scope, graphs)
+             out: dict[str | None, set[Finding]], only: list[str] | None = None) -> None:
+    q = unit.query(scope, graphs, only)
     try:
         rows = store.query(q, use_default_graph_as_union=True)
     except SyntaxError as exc:  # a user's sh:pattern Oxigraph's regex engine rejects, say

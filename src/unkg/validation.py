@@ -23,7 +23,9 @@ from .vocab import UNKG
 
 if TYPE_CHECKING:
     from .mapper import Provenance
-    from .shacl_sparql import Finding
+    from .progress import Progress
+    from .shacl_sparql import CompiledShape, Finding
+    from .validation_cache import CachedState, CrossUpdate, Owned
 
 log = logging.getLogger("unkg.validation")
 
@@ -162,6 +164,18 @@ class SparqlCheck:
     severity: str
     path: str | None
     cross_document: bool = False
+    # incremental cross-document checks: the variable (`restrict`: "this" or "value") whose
+    # values a changed graph can affect, the query with `{only}` where a VALUES block on it goes,
+    # and a query of ?x, the values a graph decides (`{graph}`: the graph, `{gvar}`: "?g " when
+    # it is the variable ?g, to be selected too)
+    restrict: str | None = None
+    restricted: str | None = None
+    footprint: str | None = None
+
+    def query_only(self, values: list[str]) -> str:
+        """The union query for some values of `restrict` only."""
+        assert self.restricted is not None and self.restrict is not None
+        return self.restricted.replace("{only}", f"VALUES ?{self.restrict} {{ {' '.join(values)} }}")
 
     def query_in(self, scope: str, graphs: list[str] | None = None) -> str | None:
         """The query for a scope: `union` as is; `graph` inside each named graph (None if impossible)."""
@@ -222,18 +236,24 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
 # with one symbol. A cross-document check, always over the union. Written for Oxigraph (the
 # sub-selects are joined by hash, starting from the few duplicated symbols); pySHACL would not
 # accept nested selects that do not project $this, so it is not an sh:sparql of the shapes file.
+_DUPLICATES = f"""SELECT ?this ?value ?other ?graph WHERE {{
+        {{ SELECT ?value WHERE {{ {{only}} ?g <{UNKG.describes}> ?d . ?d <{UNKG.symbol}> ?value . }}
+           GROUP BY ?value HAVING (COUNT(DISTINCT ?g) > 1 || COUNT(DISTINCT ?d) > 1) }}
+        {{ SELECT DISTINCT ?this ?value ?mine WHERE {{ {{only}} ?mine <{UNKG.describes}> ?this . ?this <{UNKG.symbol}> ?value . }} }}
+        {{ SELECT DISTINCT ?other ?value ?graph WHERE {{ {{only}} ?graph <{UNKG.describes}> ?other . ?other <{UNKG.symbol}> ?value . }} }}
+        FILTER (?other != ?this || ?graph != ?mine)
+    }}"""
 DUPLICATE_SYMBOLS = SparqlCheck(
     shape="https://w3id.org/unkg/shapes#DuplicateSymbolCheck",
-    query=f"""SELECT ?this ?value ?other ?graph WHERE {{
-        {{ SELECT ?value WHERE {{ ?g <{UNKG.describes}> ?d . ?d <{UNKG.symbol}> ?value . }}
-           GROUP BY ?value HAVING (COUNT(DISTINCT ?g) > 1 || COUNT(DISTINCT ?d) > 1) }}
-        {{ SELECT DISTINCT ?this ?value ?mine WHERE {{ ?mine <{UNKG.describes}> ?this . ?this <{UNKG.symbol}> ?value . }} }}
-        {{ SELECT DISTINCT ?other ?value ?graph WHERE {{ ?graph <{UNKG.describes}> ?other . ?other <{UNKG.symbol}> ?value . }} }}
-        FILTER (?other != ?this || ?graph != ?mine)
-    }}""",
+    query=_DUPLICATES.replace("{only}", ""),
     message="The symbol {?value} is also that of {?other}, described by {?graph}: a document was loaded "
             "twice, under different IRIs or graphs.",
-    severity="Warning", path=str(UNKG.symbol), cross_document=True)
+    severity="Warning", path=str(UNKG.symbol), cross_document=True,
+    # a graph decides the symbols it states and those of the documents it describes
+    restrict="value", restricted=_DUPLICATES,
+    footprint=f"""SELECT DISTINCT {{gvar}}?x WHERE {{
+        {{ GRAPH {{graph}} {{ ?_d <{UNKG.symbol}> ?x }} }} UNION
+        {{ GRAPH {{graph}} {{ ?_s <{UNKG.describes}> ?_d }} ?_d <{UNKG.symbol}> ?x }} }}""")
 
 
 def run_sparql_checks(store: object, checks: list[SparqlCheck], scope: str = "union",
@@ -243,10 +263,6 @@ def run_sparql_checks(store: object, checks: list[SparqlCheck], scope: str = "un
     In the `graph` scope each query runs inside every named graph (or those in `graphs`) and the
     results are grouped by graph; in the `union` scope they are all under None.
     """
-    import pyoxigraph as ox
-
-    from .shacl_sparql import to_rdflib
-
     out: dict[str | None, list[ValidationResult]] = {}
     # a few graphs: one query each, reading only that graph
     batches = [[g] for g in graphs] if graphs is not None and len(graphs) <= 50 else [graphs]
@@ -254,34 +270,48 @@ def run_sparql_checks(store: object, checks: list[SparqlCheck], scope: str = "un
         query = check.query_in(scope, batch)
         if query is None:
             raise ValueError(f"SPARQL constraint of {check.shape} cannot run inside one graph")
-        rows = store.query(query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
-        assert isinstance(rows, ox.QuerySolutions)
-        names = [v.value for v in rows.variables]
-        seen: set[tuple[object, ...]] = set()
-        for row in rows:
-            values = {n: row[n] for n in names}
-            focus = values.get("this")
-            if focus is None:
-                continue
-
-            def fill(m: re.Match[str]) -> str:
-                term = values.get(m.group(1))
-                return "" if term is None else str(term.value)
-
-            message = re.sub(r"\{[?$](\w+)\}", fill, check.message)
-            value = values.get("value")
-            path = values.get("path")
-            graph = values["__g"].value if scope == "graph" else None
-            result = ValidationResult(
-                check.severity, str(focus.value), str(path.value) if path is not None else check.path,
-                str(value.value) if value is not None else None, message, check.shape,
-                str(SH.SPARQLConstraintComponent), shape_node=check.shape,
-                value_term=term_key(to_rdflib(value)) if value is not None else None)
-            k = (graph, result.key(), result.message)
-            if k in seen:  # the same result twice (a focus node reached twice by the targets)
-                continue
-            seen.add(k)
+        for graph, result in check_results(store, check, query, scope):
             out.setdefault(graph, []).append(result)
+    return out
+
+
+def check_results(store: object, check: SparqlCheck, query: str,
+                  scope: str = "union") -> list[tuple[str | None, ValidationResult]]:
+    """The results of one SPARQL constraint's query, with the graph each was found in (`graph`
+    scope; None in the `union` scope)."""
+    import pyoxigraph as ox
+
+    from .shacl_sparql import to_rdflib
+
+    out: list[tuple[str | None, ValidationResult]] = []
+    rows = store.query(query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
+    assert isinstance(rows, ox.QuerySolutions)
+    names = [v.value for v in rows.variables]
+    seen: set[tuple[object, ...]] = set()
+    for row in rows:
+        values = {n: row[n] for n in names}
+        focus = values.get("this")
+        if focus is None:
+            continue
+
+        def fill(m: re.Match[str]) -> str:
+            term = values.get(m.group(1))
+            return "" if term is None else str(term.value)
+
+        message = re.sub(r"\{[?$](\w+)\}", fill, check.message)
+        value = values.get("value")
+        path = values.get("path")
+        graph = values["__g"].value if scope == "graph" else None
+        result = ValidationResult(
+            check.severity, str(focus.value), str(path.value) if path is not None else check.path,
+            str(value.value) if value is not None else None, message, check.shape,
+            str(SH.SPARQLConstraintComponent), shape_node=check.shape,
+            value_term=term_key(to_rdflib(value)) if value is not None else None)
+        k = (graph, result.key(), result.message)
+        if k in seen:  # the same result twice (a focus node reached twice by the targets)
+            continue
+        seen.add(k)
+        out.append((graph, result))
     return out
 
 
@@ -397,34 +427,128 @@ class _Engine:
         return repr(sorted((str(k), sorted(str(v) for v in vs)) for k, vs in self.closure.items()))
 
     def run(self, scope: str, graphs: list[str] | None,
-            graph_data: "Callable[[str], rdflib.Graph] | None" = None) -> dict[str | None, list[ValidationResult]]:
+            graph_data: "Callable[[str], rdflib.Graph] | None" = None,
+            meter: Progress | None = None) -> dict[str | None, list[ValidationResult]]:
         """Results per named graph (`graph` scope, cross-document shapes left out) or under None (`union`)."""
         from .shacl_sparql import run as run_compiled
+
+        def done(_unit: object, _seconds: float) -> None:
+            if meter is not None:
+                meter.advance()
 
         units = self.per_graph if scope == "graph" else self.per_graph + self.cross
         checks = self.graph_checks if scope == "graph" else self.graph_checks + self.union_checks
         out: dict[str | None, list[ValidationResult]] = {}
-        for g, findings in run_compiled(self.store, units, scope, graphs).items():  # type: ignore[arg-type]
+        for g, findings in run_compiled(self.store, units, scope, graphs, on_query=done).items():  # type: ignore[arg-type]
             out.setdefault(g, []).extend(_from_finding(f, self.core, self._names) for f in findings)
-        for g, results in run_sparql_checks(self.store, checks, scope, graphs).items():
-            out.setdefault(g, []).extend(results)
+        for check in checks:
+            for g, results in run_sparql_checks(self.store, [check], scope, graphs).items():
+                out.setdefault(g, []).extend(results)
+            done(check, 0.0)
         if self.fallback_shapes is not None and graph_data is not None:
             for g in (graphs or []) if scope == "graph" else [None]:  # type: ignore[list-item]
                 data = graph_data(g)  # type: ignore[arg-type]
                 out.setdefault(g, []).extend(run_pyshacl(data, self.fallback_shapes).results)
         return out
 
-    def run_cross(self) -> dict[str | None, list[ValidationResult]]:
-        """The cross-document shapes (and SPARQL constraints), over the union of the graphs,
-        by the graph each focus node's target came from (None: not known)."""
-        from .shacl_sparql import run as run_compiled
+    def cross_units(self) -> list[tuple[str, "CompiledShape | SparqlCheck"]]:
+        """The checks run over the union, each with an id stable across runs (a digest of its query)."""
+        units: list[tuple[str, CompiledShape | SparqlCheck]] = []
+        for u in self.cross:
+            units.append((hashlib.sha256(u.query("union").encode()).hexdigest()[:16], u))
+        for c in self.union_checks:
+            units.append((hashlib.sha256(c.query.encode()).hexdigest()[:16], c))
+        return units
 
-        out: dict[str | None, list[ValidationResult]] = {}
-        for g, findings in run_compiled(self.store, self.cross, "union").items():  # type: ignore[arg-type]
-            out.setdefault(g, []).extend(_from_finding(f, self.core, self._names) for f in findings)
-        for g, rs in run_sparql_checks(self.store, self.union_checks, "union").items():
-            out.setdefault(g, []).extend(rs)
+    def incremental(self) -> dict[str, str]:
+        """unit id -> footprint query (with `{gvar}`, `{graph}`) of the incremental cross checks."""
+        out: dict[str, str] = {}
+        for uid, unit in self.cross_units():
+            if isinstance(unit, SparqlCheck):
+                if unit.footprint is not None and unit.restricted is not None:
+                    out[uid] = unit.footprint
+            elif unit.footprint_predicates is not None:
+                preds = " ".join(f"<{p}>" for p in unit.footprint_predicates)
+                out[uid] = (f"SELECT DISTINCT {{gvar}}?x WHERE {{ VALUES ?_p {{ {preds} }} "
+                            "GRAPH {graph} { { ?x ?_p ?_o } UNION { ?_s ?_p ?x } } }")
         return out
+
+    def footprints(self, graphs: list[str] | None) -> dict[str, dict[str, list[str]]]:
+        """graph -> incremental check -> the nodes (values) of the check the graph's triples decide."""
+        from .shacl_sparql import to_rdflib
+
+        found: dict[str, dict[str, set[str]]] = {}
+        few = graphs is not None and len(graphs) <= 50
+        wanted = None if graphs is None else set(graphs)
+        for uid, template in sorted(self.incremental().items()):
+            queries: list[tuple[str | None, str]]
+            if few:
+                queries = [(g, template.replace("{gvar}", "").replace("{graph}", f"<{g}>"))
+                           for g in graphs or []]
+            else:
+                queries = [(None, template.replace("{gvar}", "?g ").replace("{graph}", "?g"))]
+            for fixed, q in queries:
+                for row in self.store.query(q, use_default_graph_as_union=True):  # type: ignore[attr-defined]
+                    g = fixed if fixed is not None else row["g"].value
+                    if wanted is not None and g not in wanted:
+                        continue
+                    x = term_key(to_rdflib(row["x"]))
+                    if x is not None:
+                        found.setdefault(g, {}).setdefault(uid, set()).add(x)
+        return {g: {u: sorted(xs) for u, xs in per.items()} for g, per in found.items()}
+
+    def per_graph_count(self) -> int:
+        """How many queries a `graph`-scope run makes (for progress)."""
+        return len(self.per_graph) + len(self.graph_checks)
+
+    def run_cross(self, previous: "CachedState | None" = None,
+                  affected: dict[str, set[str]] | None = None,
+                  meter: Progress | None = None) -> tuple[list["Owned"], dict[str, "CrossUpdate"]]:
+        """The cross-document shapes and SPARQL checks over the union of the graphs, each result
+        with the graph its focus node's target came from (None: not known).
+
+        With the `previous` run's results and the nodes each incremental check must recompute
+        (`affected`), only those nodes are evaluated again; the rest is taken from `previous`.
+        Also returns what the cache must store for each incremental check.
+        """
+        from .shacl_sparql import run as run_compiled
+        from .validation_cache import CrossUpdate
+
+        incremental = self.incremental()
+        results: list[Owned] = []
+        updates: dict[str, CrossUpdate] = {}
+        for uid, unit in self.cross_units():
+            nodes: set[str] | None = None
+            if (previous is not None and affected is not None and uid in incremental
+                    and uid in previous.complete):
+                nodes = affected.get(uid, set())
+                if len(nodes) > 20000 or any(n.startswith("_:") for n in nodes):
+                    nodes = None  # blank nodes cannot be named in a query; many: one pass is cheaper
+            focus = sorted(nodes) if nodes is not None else None
+            rows: dict[str, list[Owned]] = {}
+            if isinstance(unit, SparqlCheck):
+                queries = [unit.query] if focus is None else [
+                    unit.query_only(focus[i:i + 1000]) for i in range(0, len(focus), 1000)]
+                for q in queries:
+                    for g, r in check_results(self.store, unit, q):
+                        x = (r.value_term if unit.restrict == "value" else f"<{r.focus}>") or ""
+                        rows.setdefault(x if uid in incremental else "", []).append((g, r))
+            elif focus is None or focus:
+                for g, findings in run_compiled(self.store, [unit], "union", focus=focus).items():  # type: ignore[arg-type]
+                    for f in sorted(findings, key=lambda f: (str(f.focus), str(f.component), str(f.value))):
+                        x = (term_key(f.focus) or "") if uid in incremental else ""
+                        rows.setdefault(x, []).append((g, _from_finding(f, self.core, self._names)))
+            current = rows
+            if nodes is not None and previous is not None:
+                current = {x: v for x, v in previous.cross.get(uid, {}).items() if x not in nodes}
+                current.update(rows)
+            if uid in incremental:
+                updates[uid] = CrossUpdate(rows, nodes)
+            for x in sorted(current):
+                results.extend(current[x])
+            if meter is not None:
+                meter.advance()
+        return results, updates
 
 
 def _only_shapes(shapes: rdflib.Graph, keep: set[rdflib.term.Node]) -> rdflib.Graph:
@@ -480,16 +604,22 @@ def graph_keys(store: EmbeddedStore) -> dict[str, str]:
 
 def _graph_keys_and_sources(store: EmbeddedStore) -> tuple[dict[str, str], dict[str, str]]:
     """`graph_keys`, and the source file of each graph (the graph IRI when it has none)."""
-    q = f"""SELECT ?g ?c ?v ?t ?f WHERE {{ GRAPH ?g {{ ?g <{UNKG.sourceChecksum}> ?c ;
-              <{UNKG.parserVersion}> ?v . OPTIONAL {{ ?g <{PROV.generatedAtTime}> ?t }}
-              OPTIONAL {{ ?g <{UNKG.sourceFile}> ?f }} }} }}"""
-    keys: dict[str, str] = {}
-    sources: dict[str, str] = {}
-    for row in store.query(q):  # type: ignore[union-attr]
-        t = row["t"].value if row["t"] is not None else ""
-        keys[row["g"].value] = f"{row['c'].value} {row['v'].value} {t}"
-        if row["f"] is not None and row["f"].value:
-            sources[row["g"].value] = row["f"].value
+    raw = store.raw
+
+    def own(prop: rdflib.URIRef) -> dict[str, str]:
+        # one index scan per property: a join over 30,000 graphs costs seconds, these milliseconds
+        out: dict[str, str] = {}
+        for q in raw.quads_for_pattern(None, ox.NamedNode(str(prop)), None, None):
+            g, subject, value = q.graph_name, q.subject, q.object
+            if isinstance(g, ox.NamedNode) and isinstance(subject, ox.NamedNode) \
+                    and g.value == subject.value and isinstance(value, (ox.NamedNode, ox.Literal)):
+                out.setdefault(g.value, value.value)
+        return out
+
+    checksums, versions = own(UNKG.sourceChecksum), own(UNKG.parserVersion)
+    times, files = own(PROV.generatedAtTime), own(UNKG.sourceFile)
+    keys = {g: f"{c} {versions[g]} {times.get(g, '')}" for g, c in checksums.items() if g in versions}
+    sources = {g: f for g, f in files.items() if f}
     for g in store.named_graphs():
         sources.setdefault(g, g)
         if g not in keys:
@@ -498,7 +628,8 @@ def _graph_keys_and_sources(store: EmbeddedStore) -> tuple[dict[str, str], dict[
 
 
 def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[str | Path] = (),
-                   engine: str = "sparql", cache: bool = True, per_graph: bool = True) -> ValidationReport:
+                   engine: str = "sparql", cache: bool = True, per_graph: bool = True,
+                   meter: Progress | None = None) -> ValidationReport:
     """Validate every graph in the store; attribute results to their source file and paragraph.
 
     engine="sparql" (default): shapes compiled to SPARQL on the store, each document graph
@@ -508,20 +639,28 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
     as pySHACL sees the store, uncached. The two differ only when a node described in several
     graphs is incomplete in one of them (a body without its label, say): per graph, that graph
     is reported. engine="pyshacl": pySHACL over the union parsed into rdflib (the reference;
-    SPARQL-based constraints run on Oxigraph).
+    SPARQL-based constraints run on Oxigraph). `meter` counts the checks (queries) as they end.
     """
     extra_shapes = list(extra_shapes)
     shapes = shapes_graph(base_iri, extra_shapes)
     keys, sources = _graph_keys_and_sources(store)
     graphs = sorted(keys)
-    if engine == "pyshacl":
-        report = _validate_store_pyshacl(store, shapes)
-    elif engine == "sparql" and not per_graph:
-        report = _from_groups(_Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store)))
-    elif engine == "sparql":
-        report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, keys, cache)
-    else:
-        raise ValueError(f"unknown engine {engine!r}")
+    try:
+        if engine == "pyshacl":
+            if meter is not None:
+                meter.start(1, "passes")
+            report = _validate_store_pyshacl(store, shapes)
+            if meter is not None:
+                meter.advance()
+        elif engine == "sparql" and not per_graph:
+            report = _from_groups(_Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store)))
+        elif engine == "sparql":
+            report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, keys, cache, meter)
+        else:
+            raise ValueError(f"unknown engine {engine!r}")
+    finally:
+        if meter is not None:
+            meter.close()
     _attribute(report.results, store.raw, sources, report.graph_of)
     _sort(report.results)
     report.checked = len(graphs)
@@ -545,25 +684,29 @@ def _validate_store_pyshacl(store: EmbeddedStore, shapes: rdflib.Graph) -> Valid
 
 def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri: str,
                            extra_shapes: list[str | Path], graphs: list[str], keys: dict[str, str],
-                           use_cache: bool) -> ValidationReport:
-    from .validation_cache import ResultCache
+                           use_cache: bool, meter: Progress | None = None) -> ValidationReport:
+    from .validation_cache import CachedState, ResultCache
 
     eng = _Engine(store.raw, shapes)
     fingerprint = shapes_fingerprint(base_iri, extra_shapes) + " " + hashlib.sha256(
         eng.closure_text().encode()).hexdigest()
     cache = ResultCache(store.path) if use_cache else None
-    cached = cache.load(fingerprint) if cache is not None else {}
+    state = cache.load(fingerprint) if cache is not None else CachedState()
+    cached = state.graphs
     fresh: dict[str, list[ValidationResult]] = {}
     todo = [g for g in graphs if g not in cached or cached[g][0] != keys[g]]
+    removed = sorted(g for g in cached if g not in keys)
     log.info("validate: %d graphs, %d cached, %d to check", len(graphs), len(graphs) - len(todo), len(todo))
 
     def graph_data(g: str) -> rdflib.Graph:
         return rdflib.Graph().parse(data="\n".join(store.nquads_lines(g)), format="nt")
 
+    if meter is not None:
+        meter.start((eng.per_graph_count() if todo else 0) + len(eng.cross_units()), "checks")
     if todo:
         # a VALUES list of graphs only pays when few graphs changed
         restrict = todo if len(todo) <= 200 else None
-        found = eng.run("graph", restrict, graph_data if eng.fallback else None)
+        found = eng.run("graph", restrict, graph_data if eng.fallback else None, meter)
         if restrict is None and eng.fallback:
             found_fb = eng.run("graph", todo, graph_data)  # pySHACL fallbacks need the list
             for g, rs in found_fb.items():
@@ -574,8 +717,28 @@ def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri:
         for g, rs in found.items():
             if g in wanted:
                 fresh[g] = _dedupe(rs)
+
+    # cross-document checks: after a few changes only the nodes the changed graphs touch,
+    # before (their footprints in the cache) and after (their footprints now)
+    footprints: dict[str, dict[str, list[str]]] = {}
+    if cache is None:
+        cross, updates = eng.run_cross(meter=meter)
+    elif cached:
+        footprints = eng.footprints(todo) if todo else {}
+        affected: dict[str, set[str]] = {}
+        for fp in (cache.footprints([g for g in todo if g in cached] + removed), footprints):
+            for per in fp.values():
+                for uid, xs in per.items():
+                    affected.setdefault(uid, set()).update(xs)
+        cross, updates = eng.run_cross(state, affected, meter)
+        log.info("validate: cross-document checks again for %d nodes (%d graphs gone)",
+                 sum(len(xs) for xs in affected.values()), len(removed))
+    else:
+        footprints = eng.footprints(None)
+        cross, updates = eng.run_cross(meter=meter)
     if cache is not None:
-        cache.save(fingerprint, {g: (keys[g], fresh[g]) for g in fresh}, keep=set(graphs))
+        cache.save(fingerprint, {g: (keys[g], fresh[g], footprints.get(g, {})) for g in fresh},
+                   keep=set(graphs), cross=updates)
     results: list[ValidationResult] = []
     owner: dict[int, str] = {}
     for g in graphs:
@@ -583,11 +746,10 @@ def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri:
         for r in rs:
             results.append(r)
             owner[id(r)] = g
-    for g2, rs in eng.run_cross().items():
-        for r in rs:
-            results.append(r)
-            if g2 is not None:
-                owner[id(r)] = g2
+    for g2, r in cross:
+        results.append(r)
+        if g2 is not None:
+            owner[id(r)] = g2
     report = ValidationReport(_dedupe(results))
     report.graph_of = {id(r): owner[id(r)] for r in report.results if id(r) in owner}
     return report
