@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import pyoxigraph as ox  # noqa: E402
 
+from unkg import changes  # noqa: E402
 from unkg.iris import DEFAULT_BASE_IRI  # noqa: E402
 from unkg.loader import load_paths  # noqa: E402
 from unkg.store import EmbeddedStore  # noqa: E402
@@ -86,6 +87,7 @@ def build_store(path: Path, texts: Path, count: int) -> int:
         made = base
         while made < count:
             lines: list[str] = []
+            names: list[str] = []
             for g in graphs:
                 if made >= count:
                     break
@@ -93,7 +95,9 @@ def build_store(path: Path, texts: Path, count: int) -> int:
                 text = _RENUMBER.sub(lambda m: f"{m.group(1)}/RES/{copy}0", text)
                 graph = _RENUMBER.sub(lambda m: f"{m.group(1)}/RES/{copy}0", g)
                 lines.append("\n".join(f"{line[:-2]} <{graph}> ." for line in text.split("\n")))
+                names.append(graph)
                 made += 1
+            changes.record(st.path, names)  # as the store itself does: a write outside it must say so
             st.raw.bulk_load("\n".join(lines).encode(), ox.RdfFormat.N_QUADS)
             log(f"copies: {made} documents")
             copy += 1

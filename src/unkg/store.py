@@ -72,10 +72,11 @@ class EmbeddedStore:
         """Atomically replace each named graph by the given N-Triples text (all or nothing).
 
         One SPARQL update carries the drops and the inserts, so a crash or a bad triple leaves
-        the store as it was. The full-text index follows (see `unkg.fulltext`): the graphs are
-        marked dirty before the update and re-read into the index after it.
+        the store as it was. The graphs are recorded in the change journal (`unkg.changes`) before
+        the update; the full-text index follows (see `unkg.fulltext`): the graphs are marked dirty
+        before the update and re-read into the index after it.
         """
-        from . import fulltext
+        from . import changes, fulltext
 
         parts: list[str] = []
         for graph, ntriples in graphs.items():
@@ -86,6 +87,7 @@ class EmbeddedStore:
         if not parts:
             return
         names = list(graphs)
+        changes.record(self.path, names)
         fulltext.before_write(self, names)
         try:
             self._apply(" ;\n".join(parts))
@@ -109,7 +111,7 @@ class EmbeddedStore:
         rejected, each of its documents is written on its own, so one bad document fails alone.
         Either way each document is all or nothing.
         """
-        from . import fulltext
+        from . import changes, fulltext
 
         errors: list[UnkgError | None] = [None] * len(docs)
         fresh: list[int] = []
@@ -122,7 +124,8 @@ class EmbeddedStore:
                 (nt if nt.endswith("\n") else nt + "\n").replace(" .\n", f" {ox.NamedNode(g)} .\n")
                 for i in fresh for g, nt in docs[i].items() if nt.strip())
             names = [g for i in fresh for g in docs[i]]
-            if names:  # the full-text index follows, as for replace_graphs
+            if names:  # the journal and the full-text index follow, as for replace_graphs
+                changes.record(self.path, names)
                 fulltext.before_write(self, names)
             try:
                 if nquads:

@@ -602,25 +602,36 @@ def graph_keys(store: EmbeddedStore) -> dict[str, str]:
     return keys
 
 
-def _graph_keys_and_sources(store: EmbeddedStore) -> tuple[dict[str, str], dict[str, str]]:
-    """`graph_keys`, and the source file of each graph (the graph IRI when it has none)."""
+def _graph_keys_and_sources(store: EmbeddedStore, only: list[str] | None = None
+                            ) -> tuple[dict[str, str], dict[str, str]]:
+    """`graph_keys`, and the source file of each graph (the graph IRI when it has none); of the
+    graphs in `only` (those that exist) if given."""
     raw = store.raw
+    props = (UNKG.sourceChecksum, UNKG.parserVersion, PROV.generatedAtTime, UNKG.sourceFile)
 
-    def own(prop: rdflib.URIRef) -> dict[str, str]:
-        # one index scan per property: a join over 30,000 graphs costs seconds, these milliseconds
+    def own(prop: rdflib.URIRef, graph: str | None) -> dict[str, str]:
+        # one index scan per property: a join over 30,000 graphs costs seconds, these less
         out: dict[str, str] = {}
-        for q in raw.quads_for_pattern(None, ox.NamedNode(str(prop)), None, None):
+        node = ox.NamedNode(graph) if graph is not None else None
+        for q in raw.quads_for_pattern(node, ox.NamedNode(str(prop)), None, node):
             g, subject, value = q.graph_name, q.subject, q.object
             if isinstance(g, ox.NamedNode) and isinstance(subject, ox.NamedNode) \
                     and g.value == subject.value and isinstance(value, (ox.NamedNode, ox.Literal)):
                 out.setdefault(g.value, value.value)
         return out
 
-    checksums, versions = own(UNKG.sourceChecksum), own(UNKG.parserVersion)
-    times, files = own(PROV.generatedAtTime), own(UNKG.sourceFile)
+    if only is None:
+        checksums, versions, times, files = (own(p, None) for p in props)
+        present = store.named_graphs()
+    else:
+        checksums, versions, times, files = {}, {}, {}, {}
+        present = [g for g in only if raw.contains_named_graph(ox.NamedNode(g))]
+        for g in present:
+            for found, p in zip((checksums, versions, times, files), props):
+                found.update(own(p, g))
     keys = {g: f"{c} {versions[g]} {times.get(g, '')}" for g, c in checksums.items() if g in versions}
     sources = {g: f for g, f in files.items() if f}
-    for g in store.named_graphs():
+    for g in present:
         sources.setdefault(g, g)
         if g not in keys:
             keys[g] = hashlib.sha256("\n".join(store.nquads_lines(g)).encode()).hexdigest()
@@ -643,8 +654,10 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
     """
     extra_shapes = list(extra_shapes)
     shapes = shapes_graph(base_iri, extra_shapes)
-    keys, sources = _graph_keys_and_sources(store)
-    graphs = sorted(keys)
+    keys: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    if not (engine == "sparql" and per_graph):
+        keys, sources = _graph_keys_and_sources(store)
     try:
         if engine == "pyshacl":
             if meter is not None:
@@ -655,7 +668,7 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
         elif engine == "sparql" and not per_graph:
             report = _from_groups(_Engine(store.raw, shapes).run("union", None, lambda _g: _union_data(store)))
         elif engine == "sparql":
-            report = _validate_store_sparql(store, shapes, base_iri, extra_shapes, graphs, keys, cache, meter)
+            report, keys, sources = _validate_store_sparql(store, shapes, base_iri, extra_shapes, cache, meter)
         else:
             raise ValueError(f"unknown engine {engine!r}")
     finally:
@@ -663,7 +676,7 @@ def validate_store(store: EmbeddedStore, base_iri: str, extra_shapes: Iterable[s
             meter.close()
     _attribute(report.results, store.raw, sources, report.graph_of)
     _sort(report.results)
-    report.checked = len(graphs)
+    report.checked = len(keys)
     return report
 
 
@@ -683,16 +696,35 @@ def _validate_store_pyshacl(store: EmbeddedStore, shapes: rdflib.Graph) -> Valid
 
 
 def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri: str,
-                           extra_shapes: list[str | Path], graphs: list[str], keys: dict[str, str],
-                           use_cache: bool, meter: Progress | None = None) -> ValidationReport:
+                           extra_shapes: list[str | Path], use_cache: bool, meter: Progress | None = None
+                           ) -> tuple[ValidationReport, dict[str, str], dict[str, str]]:
+    """The report, and the key and source of every graph."""
+    from . import changes
     from .validation_cache import CachedState, ResultCache
 
+    position = changes.position(store.path)  # before reading anything: later writes are seen next time
     eng = _Engine(store.raw, shapes)
     fingerprint = shapes_fingerprint(base_iri, extra_shapes) + " " + hashlib.sha256(
         eng.closure_text().encode()).hexdigest()
     cache = ResultCache(store.path) if use_cache else None
     state = cache.load(fingerprint) if cache is not None else CachedState()
     cached = state.graphs
+    since = changes.Position.parse(state.position) if state.position else None
+    written = changes.written_since(store.path, since) if since is not None and cached else None
+    if written is None:
+        keys, sources = _graph_keys_and_sources(store)
+    else:
+        # the journal names the graphs written since the last run: read only their keys
+        keys = {g: k for g, (k, _rs) in cached.items()}
+        sources = dict(state.sources)
+        now_keys, now_sources = _graph_keys_and_sources(store, written)
+        for name in written:
+            keys.pop(name, None)
+            sources.pop(name, None)
+        keys.update(now_keys)
+        sources.update(now_sources)
+        log.info("validate: the change journal names %d graphs written since the last run", len(written))
+    graphs = sorted(keys)
     fresh: dict[str, list[ValidationResult]] = {}
     todo = [g for g in graphs if g not in cached or cached[g][0] != keys[g]]
     removed = sorted(g for g in cached if g not in keys)
@@ -737,8 +769,8 @@ def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri:
         footprints = eng.footprints(None)
         cross, updates = eng.run_cross(meter=meter)
     if cache is not None:
-        cache.save(fingerprint, {g: (keys[g], fresh[g], footprints.get(g, {})) for g in fresh},
-                   keep=set(graphs), cross=updates)
+        cache.save(fingerprint, {g: (keys[g], sources.get(g, g), fresh[g], footprints.get(g, {})) for g in fresh},
+                   keep=set(graphs), cross=updates, position=str(position) if position else None)
     results: list[ValidationResult] = []
     owner: dict[int, str] = {}
     for g in graphs:
@@ -752,7 +784,7 @@ def _validate_store_sparql(store: EmbeddedStore, shapes: rdflib.Graph, base_iri:
             owner[id(r)] = g2
     report = ValidationReport(_dedupe(results))
     report.graph_of = {id(r): owner[id(r)] for r in report.results if id(r) in owner}
-    return report
+    return report, keys, sources
 
 
 _PARAGRAPH = re.compile(r"/(pp|op|fn|annex)/([^/]+)((?:/[a-z0-9]+)*)$")

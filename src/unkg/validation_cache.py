@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .validation import ValidationResult
 
 CACHE_FILE = "unkg-validation-cache.sqlite"
-SCHEMA = "2"
+SCHEMA = "3"
 
 _FIELDS = ("severity", "focus", "path", "value", "message", "shape", "constraint", "value_term")
 
@@ -35,6 +35,8 @@ class CachedState:
     """What a previous run left: per graph (key, results), per cross check (node -> results)."""
 
     graphs: dict[str, tuple[str, list[ValidationResult]]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # graph -> its source file
+    position: str | None = None  # where the store's change journal stood when the run began
     cross: dict[str, dict[str, list[Owned]]] = field(default_factory=dict)
     complete: set[str] = field(default_factory=set)  # the checks whose `cross` entries are whole
 
@@ -74,7 +76,7 @@ class ResultCache:
                 con.execute("DELETE FROM meta")
                 con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         con.execute("CREATE TABLE IF NOT EXISTS graphs (graph TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                    "results TEXT NOT NULL, footprint TEXT NOT NULL)")
+                    "source TEXT NOT NULL, results TEXT NOT NULL, footprint TEXT NOT NULL)")
         con.execute("CREATE TABLE IF NOT EXISTS cross_results (unit TEXT NOT NULL, node TEXT NOT NULL, "
                     "results TEXT NOT NULL, PRIMARY KEY (unit, node))")
         return con
@@ -92,8 +94,11 @@ class ResultCache:
             if row is None or row[0] != fingerprint:
                 return CachedState()
             state = CachedState()
-            for graph, key, results in con.execute("SELECT graph, key, results FROM graphs"):
+            for graph, key, source, results in con.execute("SELECT graph, key, source, results FROM graphs"):
                 state.graphs[graph] = (key, _decode(results))
+                state.sources[graph] = source
+            row = con.execute("SELECT v FROM meta WHERE k = 'position'").fetchone()
+            state.position = row[0] if row is not None else None
             state.complete = {k[len("cross:"):] for (k,) in con.execute(
                 "SELECT k FROM meta WHERE k LIKE 'cross:%'")}
             for unit, node, results in con.execute("SELECT unit, node, results FROM cross_results"):
@@ -123,10 +128,11 @@ class ResultCache:
         return out
 
     def save(self, fingerprint: str,
-             entries: dict[str, tuple[str, list[ValidationResult], dict[str, list[str]]]],
-             keep: set[str], cross: dict[str, CrossUpdate] | None = None) -> None:
-        """Store the graphs just checked (key, results, footprint) and the cross-document results;
-        drop graphs no longer in the store."""
+             entries: dict[str, tuple[str, str, list[ValidationResult], dict[str, list[str]]]],
+             keep: set[str], cross: dict[str, CrossUpdate] | None = None,
+             position: str | None = None) -> None:
+        """Store the graphs just checked (key, source, results, footprint), the cross-document
+        results and the journal position the run began at; drop graphs no longer in the store."""
         try:
             con = self._connect()
         except sqlite3.DatabaseError:
@@ -141,11 +147,15 @@ class ResultCache:
                     con.execute("DELETE FROM meta WHERE k LIKE 'cross:%'")
                     con.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
                 con.executemany(
-                    "INSERT OR REPLACE INTO graphs VALUES (?, ?, ?, ?)",
-                    [(g, key, _encode(rs), json.dumps(fp, sort_keys=True))
-                     for g, (key, rs, fp) in entries.items()])
+                    "INSERT OR REPLACE INTO graphs VALUES (?, ?, ?, ?, ?)",
+                    [(g, key, source, _encode(rs), json.dumps(fp, sort_keys=True))
+                     for g, (key, source, rs, fp) in entries.items()])
                 stale = [(g,) for (g,) in con.execute("SELECT graph FROM graphs") if g not in keep]
                 con.executemany("DELETE FROM graphs WHERE graph = ?", stale)
+                if position is None:
+                    con.execute("DELETE FROM meta WHERE k = 'position'")
+                else:
+                    con.execute("INSERT OR REPLACE INTO meta VALUES ('position', ?)", (position,))
                 for unit, update in (cross or {}).items():
                     if update.nodes is None:
                         con.execute("DELETE FROM cross_results WHERE unit = ?", (unit,))
