@@ -53,12 +53,18 @@ def _encode(rs: list[ValidationResult]) -> str:
     return json.dumps([[getattr(r, f) for f in _FIELDS] for r in rs])
 
 
-def _decode(text: str) -> list[ValidationResult]:
+def _result(r: list[str | None]) -> ValidationResult:
     from .validation import ValidationResult
 
-    if text == "[]":
+    severity, focus, path, value, message, shape, constraint, value_term = r
+    return ValidationResult(severity or "", focus or "", path, value, message or "", shape, constraint,
+                            value_term=value_term)
+
+
+def _decode(text: str) -> list[ValidationResult]:
+    if text == "[]":  # most graphs
         return []
-    return [ValidationResult(**dict(zip(_FIELDS, r))) for r in json.loads(text)]
+    return [_result(r) for r in json.loads(text)]
 
 
 class ResultCache:
@@ -102,9 +108,7 @@ class ResultCache:
             state.complete = {k[len("cross:"):] for (k,) in con.execute(
                 "SELECT k FROM meta WHERE k LIKE 'cross:%'")}
             for unit, node, results in con.execute("SELECT unit, node, results FROM cross_results"):
-                owners = json.loads(results)
-                rs = _decode(json.dumps([r for _o, r in owners]))
-                state.cross.setdefault(unit, {})[node] = [(o, r) for (o, _r), r in zip(owners, rs)]
+                state.cross.setdefault(unit, {})[node] = [(o, _result(r)) for o, r in json.loads(results)]
             return state
         except (sqlite3.DatabaseError, ValueError, TypeError):
             return CachedState()
