@@ -430,6 +430,7 @@ class _Engine:
             graph_data: "Callable[[str], rdflib.Graph] | None" = None,
             meter: Progress | None = None) -> dict[str | None, list[ValidationResult]]:
         """Results per named graph (`graph` scope, cross-document shapes left out) or under None (`union`)."""
+        from .shacl_sparql import in_threads
         from .shacl_sparql import run as run_compiled
 
         def done(_unit: object, _seconds: float) -> None:
@@ -441,8 +442,11 @@ class _Engine:
         out: dict[str | None, list[ValidationResult]] = {}
         for g, findings in run_compiled(self.store, units, scope, graphs, on_query=done).items():  # type: ignore[arg-type]
             out.setdefault(g, []).extend(_from_finding(f, self.core, self._names) for f in findings)
-        for check in checks:
-            for g, results in run_sparql_checks(self.store, [check], scope, graphs).items():
+        def one(check: SparqlCheck) -> dict[str | None, list[ValidationResult]]:
+            return run_sparql_checks(self.store, [check], scope, graphs)
+
+        for check, found in zip(checks, in_threads(one, checks)):
+            for g, results in found.items():
                 out.setdefault(g, []).extend(results)
             done(check, 0.0)
         if self.fallback_shapes is not None and graph_data is not None:
