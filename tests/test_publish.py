@@ -23,6 +23,7 @@ from unkg.cli import cli
 from unkg.progress import Meter
 from unkg.publish import publish, sitemaps
 from unkg.sitepaths import UnsafePathError, inside, relpath_of
+from unkg.export import serialize_triples
 from unkg.store import EmbeddedStore
 
 # rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
@@ -386,9 +387,9 @@ def _awkward_store(path: Path) -> EmbeddedStore:
 def test_one_read_dump_equals_the_quad_by_quad_export(tmp_path: Path) -> None:
     from unkg.publish import _graph_lines
     with _awkward_store(tmp_path / "store") as st:
-        nq, distinct = _graph_lines(st.raw)
-        assert nq == st.nquads_lines() and len(nq) == 10
-        assert {tuple(line[:-2].split(" ", 2)) for line in distinct} == st.triples()
+        quads = _graph_lines(st.raw)
+        assert [f"{t} {g} ." if g else f"{t} ." for t, g in quads] == st.nquads_lines() and len(quads) == 10
+        assert {tuple(t.split(" ", 2)) for t, _ in quads} == st.triples()
 
 
 def test_void_counts_equal_the_sparql_aggregates(tmp_path: Path) -> None:
@@ -408,8 +409,34 @@ def test_void_counts_equal_the_sparql_aggregates(tmp_path: Path) -> None:
         props = {r["p"].value: int(r["n"].value)  # type: ignore[index]
                  for r in st.query("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p")}  # type: ignore[union-attr]
         assert stats.property_triples == props
-    nq = gzip.decompress((tmp_path / "site/dumps/unkg.nq.gz").read_bytes()).decode()
-    assert nq.splitlines() == EmbeddedStore(tmp_path / "store", read_only=True).nquads_lines()
+    with EmbeddedStore(tmp_path / "store", read_only=True) as st:
+        nq = gzip.decompress((tmp_path / "site/dumps/unkg.nq.gz").read_bytes()).decode()
+        assert nq.splitlines() == st.nquads_lines()
+        ttl = gzip.decompress((tmp_path / "site/dumps/unkg.ttl.gz").read_bytes())
+        assert ttl == serialize_triples(st.triples(), "ttl")  # the whole-graph writer, byte for byte
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7])
+def test_streamed_dumps_do_not_depend_on_the_chunk_size(site_store: Path, tmp_path: Path, chunk: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Turtle dump is written in blocks of subjects and both dumps compressed piece by
+    piece; whatever the piece size, the text is the whole-graph writer's and the gzip bytes
+    are the same."""
+    import unkg.publish as pub
+    written = {}
+    for size in (pub.CHUNK_LINES, chunk):
+        monkeypatch.setattr(pub, "CHUNK_LINES", size)
+        site = tmp_path / f"site{size}"
+        site.mkdir()
+        with EmbeddedStore(site_store, read_only=True) as st:
+            stats = pub._dumps(st, pub._Writer(site, pub.PublishReport(site)))
+            ttl = gzip.decompress((site / "dumps/unkg.ttl.gz").read_bytes())
+            assert ttl == serialize_triples(st.triples(), "ttl")
+            nq = gzip.decompress((site / "dumps/unkg.nq.gz").read_bytes()).decode()
+            assert nq == "".join(line + "\n" for line in st.nquads_lines())
+            assert stats.triples == len(st.triples())
+        written[size] = {n: (site / "dumps" / n).read_bytes() for n in ("unkg.nq.gz", "unkg.ttl.gz", "SHA256SUMS")}
+    assert written[chunk] == written[pub.CHUNK_LINES]
 
 
 def test_a_symbolic_link_at_a_files_place_is_not_written_through(tmp_path: Path) -> None:
