@@ -174,12 +174,15 @@ def describe(store: EmbeddedStore, idx: SiteIndex, page: str, pointing: Incoming
         out.add((node, p, o))
     parts = idx.parts.get(page, [])
     if parts:
-        wanted = set(parts)
         graph = idx.doc_graph.get(page)
         if graph is not None:  # a loaded document's parts are all in its own graph
-            for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value in wanted:
-                    out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+            # one pattern per part: a third of a document's graph is not about its parts
+            # (the cited documents, sessions, provenance), and skipping it beats one scan
+            g = ox.NamedNode(graph)
+            for part in parts:
+                part_node = ox.NamedNode(part)
+                for q in raw.quads_for_pattern(part_node, None, None, g):
+                    out.add((part_node, q.predicate, q.object))  # type: ignore[arg-type]
         else:
             for part in parts:
                 part_node = ox.NamedNode(part)
