@@ -23,6 +23,7 @@ from unkg.cli import cli
 from unkg.progress import Meter
 from unkg.publish import publish, sitemaps
 from unkg.sitepaths import UnsafePathError, inside, relpath_of
+from unkg.export import serialize_triples
 from unkg.store import EmbeddedStore
 
 # rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
@@ -359,3 +360,94 @@ def test_cli_publish_writes_a_site_under_another_base(site_store: Path, tmp_path
     assert "published" in result.output
     # the store's IRIs are under w3id.org: under another base nothing but dataset files is written
     assert not (out / "doc").exists() and (out / "void.ttl").is_file()
+
+
+# ---- the fast paths give what the straightforward ones gave ---------------------------------
+
+def _awkward_store(path: Path) -> EmbeddedStore:
+    """A store with what the one-read dump must get right: the default graph, blank nodes, one
+    triple in two graphs, literals with spaces, quotes, newlines, language tags and datatypes."""
+    import pyoxigraph as ox
+    ex = "http://example.org/"
+    s, b = ox.NamedNode(ex + "s"), ox.BlankNode("b1")
+    typ = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        (s, typ, ox.NamedNode(ex + "C")), (s, ox.NamedNode(ex + "p"), ox.Literal('a "b" c\nd \\ é')),
+        (s, ox.NamedNode(ex + "p"), ox.Literal("x y", language="en")),
+        (s, ox.NamedNode(ex + "n"), ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        (s, ox.NamedNode(ex + "a"), b), (b, typ, ox.NamedNode(ex + "D")), (b, ox.NamedNode(ex + "p"), ox.Literal("> ."))]
+    st = EmbeddedStore(path)
+    quads = [ox.Quad(*t, ox.NamedNode(ex + "g1")) for t in triples]
+    quads += [ox.Quad(*triples[0], ox.NamedNode(ex + "g2")), ox.Quad(*triples[1], ox.DefaultGraph()),
+              ox.Quad(s, ox.NamedNode(ex + "q"), ox.Literal("default only"), ox.DefaultGraph())]
+    st.raw.extend(quads)
+    return st
+
+
+def test_one_read_dump_equals_the_quad_by_quad_export(tmp_path: Path) -> None:
+    from unkg.publish import _graph_lines
+    with _awkward_store(tmp_path / "store") as st:
+        quads = _graph_lines(st.raw)
+        assert [f"{t} {g} ." if g else f"{t} ." for t, g in quads] == st.nquads_lines() and len(quads) == 10
+        assert {tuple(t.split(" ", 2)) for t, _ in quads} == st.triples()
+
+
+def test_void_counts_equal_the_sparql_aggregates(tmp_path: Path) -> None:
+    from unkg.publish import _dumps, _Writer, PublishReport
+    (tmp_path / "site").mkdir()
+    with _awkward_store(tmp_path / "store") as st:
+        stats = _dumps(st, _Writer(tmp_path / "site", PublishReport(tmp_path / "site")))
+
+        def one(q: str) -> int:
+            return int(next(iter(st.query(q)))[0].value)  # type: ignore[arg-type]
+        assert stats.triples == one("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }") == 8
+        assert stats.subjects == one("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+        assert stats.properties == one("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")
+        classes = {r["c"].value: int(r["n"].value)  # type: ignore[index]
+                   for r in st.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}  # type: ignore[union-attr]
+        assert stats.classes == classes and len(classes) == 2
+        props = {r["p"].value: int(r["n"].value)  # type: ignore[index]
+                 for r in st.query("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p")}  # type: ignore[union-attr]
+        assert stats.property_triples == props
+    with EmbeddedStore(tmp_path / "store", read_only=True) as st:
+        nq = gzip.decompress((tmp_path / "site/dumps/unkg.nq.gz").read_bytes()).decode()
+        assert nq.splitlines() == st.nquads_lines()
+        ttl = gzip.decompress((tmp_path / "site/dumps/unkg.ttl.gz").read_bytes())
+        assert ttl == serialize_triples(st.triples(), "ttl")  # the whole-graph writer, byte for byte
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7])
+def test_streamed_dumps_do_not_depend_on_the_chunk_size(site_store: Path, tmp_path: Path, chunk: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Turtle dump is written in blocks of subjects and both dumps compressed piece by
+    piece; whatever the piece size, the text is the whole-graph writer's and the gzip bytes
+    are the same."""
+    import unkg.publish as pub
+    written = {}
+    for size in (pub.CHUNK_LINES, chunk):
+        monkeypatch.setattr(pub, "CHUNK_LINES", size)
+        site = tmp_path / f"site{size}"
+        site.mkdir()
+        with EmbeddedStore(site_store, read_only=True) as st:
+            stats = pub._dumps(st, pub._Writer(site, pub.PublishReport(site)))
+            ttl = gzip.decompress((site / "dumps/unkg.ttl.gz").read_bytes())
+            assert ttl == serialize_triples(st.triples(), "ttl")
+            nq = gzip.decompress((site / "dumps/unkg.nq.gz").read_bytes()).decode()
+            assert nq == "".join(line + "\n" for line in st.nquads_lines())
+            assert stats.triples == len(st.triples())
+        written[size] = {n: (site / "dumps" / n).read_bytes() for n in ("unkg.nq.gz", "unkg.ttl.gz", "SHA256SUMS")}
+    assert written[chunk] == written[pub.CHUNK_LINES]
+
+
+def test_a_symbolic_link_at_a_files_place_is_not_written_through(tmp_path: Path) -> None:
+    from unkg.publish import _Writer, PublishReport
+    root, outside = tmp_path / "site", tmp_path / "outside.txt"
+    (root / "doc").mkdir(parents=True)
+    outside.write_text("keep")
+    (root / "doc" / "x.html").symlink_to(outside)
+    out = _Writer(root, PublishReport(root))
+    with pytest.raises(UnsafePathError, match="symbolic link"):
+        out.write("doc/x.html", b"overwritten")
+    assert outside.read_text() == "keep"
+    out.write("doc/y.html", b"fine")
+    assert (root / "doc/y.html").read_bytes() == b"fine" and out.report.files == 1

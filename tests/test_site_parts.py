@@ -125,3 +125,39 @@ def test_urls_and_script_text_are_safe() -> None:
     assert url_path("conference/été.html") == "conference/%C3%A9t%C3%A9.html"
     assert "</script" not in script_json('{"t": "</script><!--"}')
     assert json.loads(script_json('{"t": "</script> & <!--"}')) == {"t": "</script> & <!--"}
+
+
+def test_the_json_writer_writes_what_json_dumps_writes() -> None:
+    from unkg.jsonld import dumps_indented
+    values: list[object] = [
+        compact(AWKWARD), compact(AWKWARD)["@graph"], [], {}, [[]], [{}], {"a": []}, {"b": {}, "a": [1, None, True]},
+        "é \u2028 \x00 \" \\ </script>", {"z": "x", "é": ["ß", {"@value": "1", "@type": "xsd:integer"}]},
+        [1.5, 10**20, False], {"k": {"nested": {"deep": ["a", ["b", {"c": "d"}]]}}}]
+    for value in values:
+        expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+        assert dumps_indented(value) == expected
+        assert dumps_indented(value, "  ") == expected.replace("\n", "\n  ")
+
+
+def test_relative_paths_equal_posixpaths() -> None:
+    import posixpath
+    from unkg.site_html import relative
+    paths = ["index.html", "doc/A/RES/61/54.html", "doc/A/RES/61/55.html", "doc/A/RES/6.html",
+             "doc/A/RES/61.html", "session/ga/61.html", "session/ga/61/item/85.html", "a.html",
+             "doc/A/RES/61/54/x.html", "doc/S/RES/1325(2000).html"]
+    dirs = ["", "doc", "doc/A", "doc/A/RES", "doc/A/RES/61", "doc/A/RES/61/54", "session/ga/61/item", "a",
+            "doc/S/RES"]
+    for target in paths:
+        for here in dirs:
+            assert relative(target, here) == posixpath.relpath(target, here or "."), (target, here)
+
+
+def test_turtle_puts_rdf_type_first_and_is_otherwise_sorted() -> None:
+    from unkg.export import _sorted_triples
+    typ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    triples = {("<http://e/s>", "<http://a/p>", '"1"'), ("<http://e/s>", typ, "<http://e/C>"),
+               ("<http://e/s>", typ, "<http://e/B>"), ("<http://e/s>", "<http://z/p>", '"0"'),
+               ("<http://e/r>", "<http://a/p>", '"2"'), ("_:b", typ, "<http://e/C>"), ("<http://e/s>", "<", '"x"')}
+    expected = sorted(triples, key=lambda t: (t[0], t[1] != typ, t[1], t[2]))
+    assert _sorted_triples(triples) == expected
+    assert expected[1:3] == [("<http://e/s>", typ, "<http://e/B>"), ("<http://e/s>", typ, "<http://e/C>")]

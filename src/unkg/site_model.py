@@ -146,52 +146,66 @@ def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
     return idx
 
 
-def _distinct_po(store: EmbeddedStore, node: ox.NamedNode) -> Iterable[tuple[ox.NamedNode, Any]]:
-    """(predicate, object) of a subject in any graph, each once: a shared resource (a session, a
-    committee) is restated in every document's graph, and Oxigraph removes the repeats faster
-    than Python can."""
-    rows = store.query(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}")
-    for row in rows:  # type: ignore[union-attr]
-        yield row["p"], row["o"]
+def _po(raw: ox.Store, node: ox.NamedNode) -> set[tuple[Any, Any]]:
+    """(predicate, object) of a subject in any graph, each once (a shared resource, a session or
+    a committee, is restated in every document's graph). A quad pattern and a Python set cost
+    half of what a SELECT DISTINCT does: most subjects have few repeats, and a query is parsed
+    and planned every time."""
+    return {(q.predicate, q.object) for q in raw.quads_for_pattern(node, None, None, None)}
 
 
-def describe(store: EmbeddedStore, idx: SiteIndex, page: str) -> set[Triple]:
+Incoming = set[tuple[Any, ox.NamedNode]]
+
+
+def pointing_at(store: EmbeddedStore, page: str) -> Incoming:
+    """(subject, predicate) of every statement, in any graph, whose object is `page`."""
+    return {(q.subject, q.predicate)
+            for q in store.raw.quads_for_pattern(None, None, ox.NamedNode(page), None)}
+
+
+def describe(store: EmbeddedStore, idx: SiteIndex, page: str, pointing: Incoming | None = None) -> set[Triple]:
     """The triples a page publishes: its resource's and its parts' own statements (from every
-    graph), plus the eli:cites statements of documents that cite it."""
+    graph), plus the eli:cites statements of documents that cite it. `pointing` is
+    `pointing_at(store, page)` when the caller has it already."""
     raw = store.raw
     out: set[Triple] = set()
     node = ox.NamedNode(page)
-    for p, o in _distinct_po(store, node):
+    for p, o in _po(raw, node):
         out.add((node, p, o))
     parts = idx.parts.get(page, [])
     if parts:
-        wanted = set(parts)
         graph = idx.doc_graph.get(page)
         if graph is not None:  # a loaded document's parts are all in its own graph
-            for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value in wanted:
-                    out.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+            # one pattern per part: a third of a document's graph is not about its parts
+            # (the cited documents, sessions, provenance), and skipping it beats one scan
+            g = ox.NamedNode(graph)
+            for part in parts:
+                part_node = ox.NamedNode(part)
+                for q in raw.quads_for_pattern(part_node, None, None, g):
+                    out.add((part_node, q.predicate, q.object))  # type: ignore[arg-type]
         else:
             for part in parts:
                 part_node = ox.NamedNode(part)
-                for p, o in _distinct_po(store, part_node):
+                for p, o in _po(raw, part_node):
                     out.add((part_node, p, o))
-    cites = ox.NamedNode(ELI_CITES)
-    for row in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s {cites} {node} }}"):  # type: ignore[union-attr]
-        if isinstance(row["s"], ox.NamedNode):
-            out.add((row["s"], cites, node))
+    if pointing is None:
+        pointing = pointing_at(store, page)
+    for s, p in pointing:
+        if p.value == ELI_CITES and isinstance(s, ox.NamedNode):
+            out.add((s, p, node))
     return out
 
 
-def incoming(store: EmbeddedStore, idx: SiteIndex, page: str) -> list[tuple[str, str]]:
+def incoming(store: EmbeddedStore, idx: SiteIndex, page: str,
+             pointing: Incoming | None = None) -> list[tuple[str, str]]:
     """(predicate, page IRI) of the pages whose resource or parts point at `page`, sorted."""
     found: set[tuple[str, str]] = set()
-    rows = store.query(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(page)} }}")
-    for row in rows:  # type: ignore[union-attr]
-        subject = row["s"]
+    if pointing is None:
+        pointing = pointing_at(store, page)
+    for subject, predicate in pointing:
         if not isinstance(subject, ox.NamedNode):
             continue
         where = idx.page_of(subject.value)
         if where is not None and where[0] != page:
-            found.add((row["p"].value, where[0]))
+            found.add((predicate.value, where[0]))
     return sorted(found)
