@@ -17,7 +17,7 @@ from .errors import InputError, UnkgError
 from .iris import IRIs, slug
 from .progress import Progress
 from .security import external_contexts, refuse_remote_contexts
-from .store import EmbeddedStore, ntriples_of
+from .store import EmbeddedStore, IndexRows, ntriples_of
 
 TEXT_KINDS = ("input",)
 RDF_KINDS = ("rdf",)
@@ -62,6 +62,7 @@ class _Prepared:
     symbol: str | None
     triples: int
     warnings: list[str]
+    rows: IndexRows = field(default_factory=dict)  # graph IRI -> its full-text rows, if known
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
@@ -92,6 +93,7 @@ def now_iso() -> str:
 def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | None = None,
                  strict: bool = False) -> _Prepared:
     """Parse and map one resolution text (runs in worker processes)."""
+    from .fulltext import rows_of_triples
     from .mapper import Provenance, record_triples
     from .parser import PARSER_VERSION, parse_file
 
@@ -112,8 +114,20 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
     triples = list(record_triples(record, iris, provenance))
     nt = ntriples_of(triples)
     warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
-    return _Prepared(source, checksum, {str(iris.graph(record.symbol)): nt}, record.symbol,
-                     len(set(triples)), warnings)
+    graph = str(iris.graph(record.symbol))
+    # the full-text rows come from the triples here, in parallel, not read back from the store
+    rows = rows_of_triples(graph, ((str(s), str(p), str(o), _literal_kind(o)) for s, p, o in triples))
+    return _Prepared(source, checksum, {graph: nt}, record.symbol, len(set(triples)), warnings,
+                     {graph: rows})
+
+
+def _literal_kind(term: object) -> str | None:
+    """None for an IRI, "" for a plain or language-tagged literal, else the literal's datatype."""
+    from rdflib import Literal
+
+    if not isinstance(term, Literal):
+        return None
+    return str(term.datatype) if term.datatype is not None else ""
 
 
 def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared | LoadOutcome:
@@ -248,7 +262,7 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
         """Write the prepared documents in one go, then report each."""
         if not batch:
             return True
-        errors = store.write_documents([p.graphs for p in batch])
+        errors = store.write_documents([p.graphs for p in batch], [p.rows for p in batch])
         ok = True
         for prepared, err in zip(batch, errors):
             if not ok:

@@ -14,7 +14,10 @@ from .errors import InputError, StoreError, StoreLockedError, UnkgError
 from .vocab import UNKG
 
 if TYPE_CHECKING:
-    from .fulltext import FulltextIndex
+    from .fulltext import FulltextIndex, Passage
+
+IndexRows = dict[str, "tuple[list[Passage], str] | None"]
+"""Per graph of a document: its full-text rows and fingerprint (`fulltext.rows_of_triples`), if known."""
 
 
 def _ox_error(path: Path, exc: OSError) -> StoreError:
@@ -35,6 +38,8 @@ class EmbeddedStore:
         # the full-text index in the store directory (unkg.fulltext), opened when first needed
         self.fulltext_index: FulltextIndex | None = None
         self.fulltext_checked = False
+        # graph -> full-text rows and fingerprint of a write that succeeded, for fulltext.after_write
+        self.written_rows: dict[str, tuple[list[Passage], str]] = {}
         if read_only or not create:
             if not (self.path / "CURRENT").exists():
                 raise StoreError(f"no store at {self.path}: run `unkg load` first or pass --store")
@@ -68,13 +73,13 @@ class EmbeddedStore:
 
     # ---- writing -------------------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: dict[str, str]) -> None:
+    def replace_graphs(self, graphs: dict[str, str], rows: IndexRows | None = None) -> None:
         """Atomically replace each named graph by the given N-Triples text (all or nothing).
 
         One SPARQL update carries the drops and the inserts, so a crash or a bad triple leaves
         the store as it was. The graphs are recorded in the change journal (`unkg.changes`) before
         the update; the full-text index follows (see `unkg.fulltext`): the graphs are marked dirty
-        before the update and re-read into the index after it.
+        before the update and, after it, given the `rows` known for them or re-read.
         """
         from . import changes, fulltext
 
@@ -91,8 +96,15 @@ class EmbeddedStore:
         fulltext.before_write(self, names)
         try:
             self._apply(" ;\n".join(parts))
+            self._note_rows(rows)
         finally:
             fulltext.after_write(self, names)
+
+    def _note_rows(self, rows: IndexRows | None) -> None:
+        """After a successful write: the index rows of its graphs, for fulltext.after_write."""
+        for g, known in (rows or {}).items():
+            if known is not None:
+                self.written_rows[g] = known
 
     def _apply(self, update: str) -> None:
         try:
@@ -102,14 +114,16 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
 
-    def write_documents(self, docs: list[dict[str, str]]) -> list[UnkgError | None]:
+    def write_documents(self, docs: list[dict[str, str]], rows: list[IndexRows] | None = None
+                        ) -> list[UnkgError | None]:
         """Write several documents (each: graph IRI -> N-Triples) and say which failed.
 
         Documents whose graphs are all new reach the store together, as N-Quads in one
         transaction (`Store.load`): far fewer, larger writes than one SPARQL update each. A
         document that replaces an existing graph goes through `replace_graphs`. If the batch is
         rejected, each of its documents is written on its own, so one bad document fails alone.
-        Either way each document is all or nothing.
+        Either way each document is all or nothing. `rows[i]` are document i's full-text rows
+        when known (then the index need not read them back from the store).
         """
         from . import changes, fulltext
 
@@ -130,9 +144,12 @@ class EmbeddedStore:
             try:
                 if nquads:
                     self._store.load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+                if rows is not None:
+                    for i in fresh:
+                        self._note_rows(rows[i])
             except SyntaxError:
                 for i in fresh:
-                    errors[i] = self._try_replace(docs[i])
+                    errors[i] = self._try_replace(docs[i], rows[i] if rows is not None else None)
             except OSError as exc:
                 for i in fresh:
                     errors[i] = StoreError(f"cannot write to store {self.path}: {exc}")
@@ -145,16 +162,16 @@ class EmbeddedStore:
         for i, graphs in enumerate(docs):
             if any(g in seen or self._store.contains_named_graph(ox.NamedNode(g)) for g in graphs):
                 commit_fresh()  # earlier documents first: a later one replaces their graph
-                errors[i] = self._try_replace(graphs)
+                errors[i] = self._try_replace(graphs, rows[i] if rows is not None else None)
             else:
                 fresh.append(i)
                 seen.update(graphs)
         commit_fresh()
         return errors
 
-    def _try_replace(self, graphs: dict[str, str]) -> UnkgError | None:
+    def _try_replace(self, graphs: dict[str, str], rows: IndexRows | None = None) -> UnkgError | None:
         try:
-            self.replace_graphs(graphs)
+            self.replace_graphs(graphs, rows)
         except UnkgError as exc:
             return exc
         return None
