@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -29,6 +30,10 @@ def _ox_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"cannot open store {path}: {text}")
 
 
+PENDING_NAME = "pending-graphs.txt"
+"""In the store directory while a bulk load is in flight: the graphs it writes, one per line."""
+
+
 class EmbeddedStore:
     """A persistent store directory. One process owns it at a time (RocksDB lock)."""
 
@@ -43,10 +48,15 @@ class EmbeddedStore:
         if read_only or not create:
             if not (self.path / "CURRENT").exists():
                 raise StoreError(f"no store at {self.path}: run `unkg load` first or pass --store")
+        if read_only and (self.path / PENDING_NAME).exists():
+            # a bulk load was interrupted: remove its graphs (a writable open does) before reading
+            EmbeddedStore(self.path, create=False).close()
         try:
             self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as exc:
             raise _ox_error(self.path, exc) from exc
+        if not read_only:
+            self._finish_interrupted_load()
 
     @property
     def raw(self) -> ox.Store:
@@ -100,6 +110,48 @@ class EmbeddedStore:
         finally:
             fulltext.after_write(self, names)
 
+    # A bulk load (`Store.bulk_load`) is fast but not atomic: killed half-way, it leaves part of
+    # its quads. So the graphs it writes are first named in a journal file (synced), which is
+    # removed once the load returns; the next open of the store drops the graphs a journal still
+    # names, so each document is whole or absent, as with a transaction.
+
+    def _journal(self, graphs: list[str]) -> None:
+        path, tmp = self.path / PENDING_NAME, self.path / (PENDING_NAME + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write("".join(g + "\n" for g in graphs))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        dirfd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
+
+    def _finish_interrupted_load(self) -> None:
+        """Drop the graphs of a bulk load that did not return (their documents were never reported
+        loaded; loading them again writes them whole)."""
+        path = self.path / PENDING_NAME
+        if not path.exists():
+            return
+        graphs = [g for g in path.read_text(encoding="utf-8").splitlines() if g.strip()]
+        if graphs:
+            self.replace_graphs({g: "" for g in graphs})
+            self._store.flush()
+        path.unlink()
+
+    def _bulk_write(self, nquads: bytes, graphs: list[str]) -> None:
+        """Write quads of new graphs in bulk, all or nothing (see `_journal`)."""
+        self._journal(graphs)
+        try:
+            self._store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError):
+            # part of the quads may be in: take them out again (the journal stays if this fails)
+            self._apply(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs))
+            (self.path / PENDING_NAME).unlink()
+            raise
+        (self.path / PENDING_NAME).unlink()
+
     def _note_rows(self, rows: IndexRows | None) -> None:
         """After a successful write: the index rows of its graphs, for fulltext.after_write."""
         for g, known in (rows or {}).items():
@@ -118,8 +170,9 @@ class EmbeddedStore:
                         ) -> list[UnkgError | None]:
         """Write several documents (each: graph IRI -> N-Triples) and say which failed.
 
-        Documents whose graphs are all new reach the store together, as N-Quads in one
-        transaction (`Store.load`): far fewer, larger writes than one SPARQL update each. A
+        Documents whose graphs are all new reach the store together, as N-Quads in one bulk
+        load (`Store.bulk_load`, made all or nothing by `_journal`): it writes index files
+        directly, about twice as fast as a transaction, with no flush to pay later. A
         document that replaces an existing graph goes through `replace_graphs`. If the batch is
         rejected, each of its documents is written on its own, so one bad document fails alone.
         Either way each document is all or nothing. `rows[i]` are document i's full-text rows
@@ -143,7 +196,7 @@ class EmbeddedStore:
                 fulltext.before_write(self, names)
             try:
                 if nquads:
-                    self._store.load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+                    self._bulk_write(nquads.encode("utf-8"), names)
                 if rows is not None:
                     for i in fresh:
                         self._note_rows(rows[i])
