@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -205,6 +206,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _probe: ox.Store | None = None
 
 
+@lru_cache(maxsize=4096)
 def stored_value(lexical: str, datatype: str) -> str:
     """The lexical form the store gives back for a typed literal: Oxigraph keeps typed values
     (dates, numbers) in canonical form, so "...+00:00" comes back as "...Z"."""
@@ -217,6 +219,10 @@ def stored_value(lexical: str, datatype: str) -> str:
     value = next(iter(_probe)).object.value
     _probe.clear()
     return value
+
+
+ROW_PREDICATES = frozenset({_RDF_TYPE, f"{_UNKG}text", *_ONE_VALUE})
+"""The only predicates `rows_of_triples` looks at: callers may leave out every other triple."""
 
 
 def rows_of_triples(graph: str, triples: Iterable[tuple[str, str, str, str | None]]

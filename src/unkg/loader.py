@@ -6,6 +6,7 @@ import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -93,7 +94,7 @@ def now_iso() -> str:
 def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | None = None,
                  strict: bool = False) -> _Prepared:
     """Parse and map one resolution text (runs in worker processes)."""
-    from .fulltext import rows_of_triples
+    from .fulltext import ROW_PREDICATES, rows_of_triples
     from .mapper import Provenance, record_triples
     from .parser import PARSER_VERSION, parse_file
 
@@ -116,18 +117,26 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
     warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
     graph = str(iris.graph(record.symbol))
     # the full-text rows come from the triples here, in parallel, not read back from the store
-    rows = rows_of_triples(graph, ((str(s), str(p), str(o), _literal_kind(o)) for s, p, o in triples))
+    wanted = ROW_PREDICATES
+    rows = rows_of_triples(graph, ((str(s), ps, str(o), _literal_kind(o)) for s, p, o in triples
+                                   if (ps := str(p)) in wanted))
     return _Prepared(source, checksum, {graph: nt}, record.symbol, len(set(triples)), warnings,
                      {graph: rows})
 
 
 def _literal_kind(term: object) -> str | None:
     """None for an IRI, "" for a plain or language-tagged literal, else the literal's datatype."""
-    from rdflib import Literal
-
-    if not isinstance(term, Literal):
+    if not isinstance(term, _rdflib_literal()):
         return None
-    return str(term.datatype) if term.datatype is not None else ""
+    datatype = getattr(term, "datatype", None)
+    return str(datatype) if datatype is not None else ""
+
+
+@lru_cache(maxsize=1)
+def _rdflib_literal() -> type:
+    from rdflib import Literal  # rdflib only where texts are mapped (the workers)
+
+    return Literal
 
 
 def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared | LoadOutcome:
