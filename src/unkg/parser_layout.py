@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .record import Record, Warning_
 from .symbols import MONTH_RE, parse_date
@@ -112,7 +113,9 @@ _MULTISPACE_RE = re.compile(r"\s{2,}")
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=16384)
 def _norm(s: str) -> str:
+    # cached: the running-head passes normalise the same lines again and again
     if _M0 in s:
         s = _MARK_RE.sub("", s)
     return _NON_ALNUM_RE.sub(" ", s.lower()).strip()
