@@ -259,3 +259,20 @@ def test_bulk_load_killed_half_way_leaves_its_documents_absent(tmp_path: Path, r
     again = unkg("--store", str(store), "load", str(seed), *map(str, batch))
     assert again.returncode == 0 and "2 loaded, 1 unchanged, 0 failed" in again.stderr, again.stderr
     assert graphs_of(store) == reference
+
+
+def test_read_only_open_leaves_a_running_loads_journal_alone(tmp_path: Path) -> None:
+    """While a writer holds the store, its journal names graphs still being loaded: a reader
+    (the server, publish) opens without touching them."""
+    from unkg.store import PENDING_NAME
+
+    store = tmp_path / "store"
+    assert unkg("--store", str(store), "load", str(TEXTS / "A-RES-61-54.txt")).returncode == 0
+    graph = "https://w3id.org/unkg/graph/A/RES/61/54"
+    with EmbeddedStore(store, create=False) as writer:
+        (store / PENDING_NAME).write_text(graph + "\n", encoding="utf-8")  # as during its bulk load
+        with EmbeddedStore(store, read_only=True) as reader:
+            assert reader.named_graphs() == [graph]
+        assert (store / PENDING_NAME).exists() and writer.named_graphs() == [graph]
+    with EmbeddedStore(store, create=False) as st:  # the writer died with it: dropped now
+        assert st.named_graphs() == [] and not (store / PENDING_NAME).exists()

@@ -49,8 +49,12 @@ class EmbeddedStore:
             if not (self.path / "CURRENT").exists():
                 raise StoreError(f"no store at {self.path}: run `unkg load` first or pass --store")
         if read_only and (self.path / PENDING_NAME).exists():
-            # a bulk load was interrupted: remove its graphs (a writable open does) before reading
-            EmbeddedStore(self.path, create=False).close()
+            # a bulk load was interrupted: remove its graphs (a writable open does) before reading;
+            # if a writer holds the store, its load is still running and the journal is its own
+            try:
+                EmbeddedStore(self.path, create=False).close()
+            except StoreLockedError:
+                pass
         try:
             self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as exc:
