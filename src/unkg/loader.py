@@ -320,4 +320,5 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
             if not finish(_prepare_worker(job)):
                 return report
     flush()
+    store.compact_after_bulk()
     return report

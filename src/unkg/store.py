@@ -43,6 +43,7 @@ class EmbeddedStore:
         # the full-text index in the store directory (unkg.fulltext), opened when first needed
         self.fulltext_index: FulltextIndex | None = None
         self.fulltext_checked = False
+        self.bulk_loads = 0  # bulk loads since the last compaction (see `compact_after_bulk`)
         # graph -> full-text rows and fingerprint of a write that succeeded, for fulltext.after_write
         self.written_rows: dict[str, tuple[list[Passage], str]] = {}
         if read_only or not create:
@@ -155,6 +156,24 @@ class EmbeddedStore:
             (self.path / PENDING_NAME).unlink()
             raise
         (self.path / PENDING_NAME).unlink()
+        self.bulk_loads += 1
+
+    def compact_after_bulk(self, min_loads: int = 8) -> bool:
+        """Compact the store after many bulk loads (`Store.optimize`); True if it did.
+
+        Each bulk load adds its own index files, which RocksDB merges only gradually: after
+        1,000 documents in 16 bulk loads, queries ran 1.5-2 times slower than on a store written
+        by transactions, and as fast once compacted. Compacting costs about a second of CPU at
+        1,000 documents (about 4 s at 30,000), so a load of a few documents does not pay it.
+        """
+        if self.read_only or self.bulk_loads < min_loads:
+            return False
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(f"cannot compact store {self.path}: {exc}") from exc
+        self.bulk_loads = 0
+        return True
 
     def _note_rows(self, rows: IndexRows | None) -> None:
         """After a successful write: the index rows of its graphs, for fulltext.after_write."""
