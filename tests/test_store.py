@@ -128,8 +128,8 @@ def test_many_bulk_loads_are_compacted_and_few_are_not(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "one") as st:
         load_paths(st, texts[:1], base_iri=base, jobs=1)
         assert st.bulk_loads == 1  # not compacted
-        load_paths(st, texts[1:], base_iri=base, jobs=1)  # 17 documents, 64 to a bulk load
-        assert st.bulk_loads == 2
+        load_paths(st, texts[1:], base_iri=base, jobs=1)  # 17 documents: bulk loads of 8 and 9
+        assert st.bulk_loads == 3
         expected = st.nquads_lines()
     with EmbeddedStore(tmp_path / "many") as st:
         report = load_paths(st, texts, base_iri=base, jobs=1, batch_size=2)

@@ -192,7 +192,8 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
                allow_remote_context: bool = False) -> LoadReport:
     """Load every path; each document is one atomic replacement of its named graph.
 
-    Parsed documents reach the store `batch_size` at a time (one transaction for new graphs).
+    Parsed documents reach the store `batch_size` at a time (one bulk load for new graphs); the
+    first batches are smaller (8, 16, 32, ...), so the first documents are stored early.
     `progress(outcome)` is called for each source as it is settled, `meter` counts them.
     A JSON-LD file whose @context is given by reference is refused unless `allow_remote_context`
     (then rdflib fetches it).
@@ -267,6 +268,10 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
 
     batch: list[_Prepared] = []
 
+    # batch size doubles from 8: parsing fills the first batch in moments, so documents reach the
+    # store (and a killed load keeps some) long before a full batch of a slow corpus is parsed
+    limit = [min(batch_size, 8)]
+
     def flush() -> bool:
         """Write the prepared documents in one go, then report each."""
         if not batch:
@@ -282,13 +287,14 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
                 ok = record(LoadOutcome(prepared.source, "loaded", next(iter(prepared.graphs)),
                                         prepared.symbol, prepared.triples, warnings=prepared.warnings))
         batch.clear()
+        limit[0] = min(batch_size, limit[0] * 2)
         return ok
 
     def finish(prepared: _Prepared | LoadOutcome) -> bool:
         if isinstance(prepared, LoadOutcome):
             return flush() and record(prepared)
         batch.append(prepared)
-        if len(batch) >= batch_size:
+        if len(batch) >= limit[0]:
             return flush()
         return True
 
