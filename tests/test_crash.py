@@ -200,3 +200,79 @@ def test_second_loader_gets_store_in_use(corpus: tuple[Path, dict[str, str], dic
     assert check_whole_or_absent(store, checksums, reference) == 60
     # and once the first has finished, the second goes through
     assert unkg("--store", str(store), "load", str(single)).returncode == 0
+
+
+HALF_BULK_LOAD = """
+import os, sys
+import pyoxigraph as ox
+from unkg.store import EmbeddedStore
+from unkg.loader import load_paths
+
+def half(self, nquads, graphs):  # the journal, then half of the quads, then death
+    self._journal(graphs)
+    lines = nquads.splitlines(keepends=True)
+    self._store.bulk_load(b"".join(lines[: len(lines) // 2]), ox.RdfFormat.N_QUADS)
+    self._store.flush()
+    os._exit(9)
+
+EmbeddedStore._bulk_write = half
+st = EmbeddedStore(sys.argv[1])
+load_paths(st, sys.argv[2:], base_iri="https://w3id.org/unkg/", jobs=1)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("reopen", ["read-only", "writable"])
+def test_bulk_load_killed_half_way_leaves_its_documents_absent(tmp_path: Path, reopen: str) -> None:
+    """New documents reach the store by a bulk load, which is not atomic: killed half-way, the
+    store holds part of their quads. The next open (read-only too) drops the graphs the load's
+    journal names, the full-text index agrees, and loading again writes them whole."""
+    from unkg.fulltext import open_index
+    from unkg.store import PENDING_NAME
+
+    seed, batch = TEXTS / "A-RES-61-54.txt", [TEXTS / "A-RES-72-117.txt", TEXTS / "A-RES-72-120.txt"]
+    clean = tmp_path / "clean"
+    assert unkg("--store", str(clean), "load", str(seed), *map(str, batch)).returncode == 0
+    reference = graphs_of(clean)
+    store = tmp_path / "store"
+    assert unkg("--store", str(store), "load", str(seed)).returncode == 0
+    proc = subprocess.run([sys.executable, "-c", HALF_BULK_LOAD, str(store), *map(str, batch)],
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr.decode()
+    assert (store / PENDING_NAME).exists()
+    import pyoxigraph as ox
+
+    seed_graph = "https://w3id.org/unkg/graph/A/RES/61/54"
+    raw = ox.Store.read_only(str(store))
+    partial = {g.value for g in raw.named_graphs()} - {seed_graph}
+    in_batch = len(raw) - sum(1 for _ in raw.quads_for_pattern(None, None, None, ox.NamedNode(seed_graph)))
+    del raw
+    # the test does interrupt a load that wrote part of its quads
+    assert partial and 0 < in_batch < sum(len(reference[g]) for g in partial), (partial, in_batch)
+    with EmbeddedStore(store, read_only=(reopen == "read-only"), create=False) as st:
+        assert st.named_graphs() == [seed_graph]
+    assert not (store / PENDING_NAME).exists()
+    with EmbeddedStore(store, create=False) as st:
+        index, _ = open_index(st)
+        assert index.verify(st) == []
+        assert {p.graph for p in index.passages()} == {seed_graph}
+    again = unkg("--store", str(store), "load", str(seed), *map(str, batch))
+    assert again.returncode == 0 and "2 loaded, 1 unchanged, 0 failed" in again.stderr, again.stderr
+    assert graphs_of(store) == reference
+
+
+def test_read_only_open_leaves_a_running_loads_journal_alone(tmp_path: Path) -> None:
+    """While a writer holds the store, its journal names graphs still being loaded: a reader
+    (the server, publish) opens without touching them."""
+    from unkg.store import PENDING_NAME
+
+    store = tmp_path / "store"
+    assert unkg("--store", str(store), "load", str(TEXTS / "A-RES-61-54.txt")).returncode == 0
+    graph = "https://w3id.org/unkg/graph/A/RES/61/54"
+    with EmbeddedStore(store, create=False) as writer:
+        (store / PENDING_NAME).write_text(graph + "\n", encoding="utf-8")  # as during its bulk load
+        with EmbeddedStore(store, read_only=True) as reader:
+            assert reader.named_graphs() == [graph]
+        assert (store / PENDING_NAME).exists() and writer.named_graphs() == [graph]
+    with EmbeddedStore(store, create=False) as st:  # the writer died with it: dropped now
+        assert st.named_graphs() == [] and not (store / PENDING_NAME).exists()

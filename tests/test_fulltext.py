@@ -180,6 +180,38 @@ def test_reload_replaces_rows_and_remove_deletes_them(tmp_path: Path) -> None:
         assert index.verify(st) == [] and index.counts()["graphs"] == 1
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_loader_indexes_from_its_own_triples_exactly_what_the_store_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Loading does not read the written graphs back: the rows and fingerprints the index gets
+    from the documents' own triples are those the store gives back (new graphs in a batch, and a
+    replaced graph), so a later full refresh finds nothing to change."""
+    texts = sorted(TEXTS.glob("*.txt"))[:24]
+    with EmbeddedStore(tmp_path / "store") as st:
+        with monkeypatch.context() as m:
+            def no_reading(*args: object, **kw: object) -> None:
+                raise AssertionError("the loader read a written graph back from the store")
+
+            m.setattr(fulltext, "read_passages", no_reading)
+            assert not load_paths(st, texts, base_iri=BASE, jobs=jobs).failed
+            assert load_paths(st, [edited_seed(tmp_path, "zanzibarian")], base_iri=BASE,
+                              jobs=jobs).count("loaded") == 1
+        index = st.fulltext_index
+        assert index is not None and st.written_rows == {} and index.dirty_graphs() == []
+        assert index.verify(st) == []
+        indexed_fps = dict(index._con.execute("SELECT graph, fingerprint FROM graph_state"))
+        assert indexed_fps == index.store_fingerprints(st)
+        assert index.refresh(st, full=True).changed is False
+        assert iris_of(st, "zanzibarian") == {f"{BASE}doc/A/RES/61/54/op/2"}
+
+
+def test_stored_value_is_the_stores_canonical_form() -> None:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert fulltext.stored_value("2026-11-28T05:13:52+00:00", xsd + "dateTime") == "2026-11-28T05:13:52Z"
+    assert fulltext.stored_value("007", xsd + "integer") == "7"
+    assert fulltext.stored_value("7", xsd + "integer") == "7"
+
+
 def test_unchanged_file_is_skipped_and_index_untouched(tmp_path: Path) -> None:
     with seed_store(tmp_path) as st:
         index, _ = open_index(st)

@@ -116,3 +116,30 @@ def test_write_documents_a_bad_document_fails_alone(tmp_path: Path) -> None:
         assert isinstance(errors[1], StoreError)
         assert st.named_graphs() == [G1, G3]
         assert st.count(G2) == 0
+
+
+def test_many_bulk_loads_are_compacted_and_few_are_not(tmp_path: Path) -> None:
+    """A load that wrote in many bulk loads ends with one compaction (queries on the files of
+    many bulk loads are slower); a small load does not pay for one. The data stays the same."""
+    from unkg.loader import load_paths
+
+    texts = sorted((Path(__file__).parent / "data" / "corpus" / "texts").glob("A-RES-7*.txt"))[:18]
+    base = "https://w3id.org/unkg/"
+    with EmbeddedStore(tmp_path / "one") as st:
+        load_paths(st, texts[:1], base_iri=base, jobs=1)
+        assert st.bulk_loads == 1  # not compacted
+        load_paths(st, texts[1:], base_iri=base, jobs=1)  # 17 documents: bulk loads of 8 and 9
+        assert st.bulk_loads == 3
+        expected = st.nquads_lines()
+    with EmbeddedStore(tmp_path / "many") as st:
+        report = load_paths(st, texts, base_iri=base, jobs=1, batch_size=2)
+        assert report.count("loaded") == len(texts) == 18
+        assert st.bulk_loads == 0  # nine bulk loads, then compacted
+        assert _same_but_load_time(st.nquads_lines(), expected)
+
+
+def _same_but_load_time(a: list[str], b: list[str]) -> bool:
+    import re
+
+    blank = re.compile(r'(generatedAtTime> )"[^"]*"')
+    return sorted(blank.sub(r'\1"*"', x) for x in a) == sorted(blank.sub(r'\1"*"', x) for x in b)

@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -193,6 +194,84 @@ def read_passages(store: EmbeddedStore, graph: str | None = None) -> Iterator[Pa
                       session=session.value if session is not None else None, text=text.value)
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SOURCE_RECORD = f"{_UNKG}SourceRecord"
+_ONE_VALUE = {f"{_ELI}is_part_of": "part_of", f"{_UNKG}number": "number", f"{_UNKG}marker": "marker",
+              f"{_UNKG}symbol": "symbol", f"{_UNKG}session": "session",
+              f"{_UNKG}sourceChecksum": "checksum", f"{_UNKG}parserVersion": "version",
+              f"{_PROV}generatedAtTime": "time"}
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_probe: ox.Store | None = None
+
+
+@lru_cache(maxsize=4096)
+def stored_value(lexical: str, datatype: str) -> str:
+    """The lexical form the store gives back for a typed literal: Oxigraph keeps typed values
+    (dates, numbers) in canonical form, so "...+00:00" comes back as "...Z"."""
+    global _probe
+    if _probe is None:
+        _probe = ox.Store()  # in memory: asking the store itself is the only exact answer
+    quad = ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"),
+                   ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+    _probe.add(quad)
+    value = next(iter(_probe)).object.value
+    _probe.clear()
+    return value
+
+
+ROW_PREDICATES = frozenset({_RDF_TYPE, f"{_UNKG}text", *_ONE_VALUE})
+"""The only predicates `rows_of_triples` looks at: callers may leave out every other triple."""
+
+
+def rows_of_triples(graph: str, triples: Iterable[tuple[str, str, str, str | None]]
+                    ) -> tuple[list[Passage], str] | None:
+    """What `read_passages` and the fingerprint would read back from `graph` once these triples
+    are written: so the loader can index a document without reading it again from the store.
+
+    Each triple is (subject, predicate, object value, object kind): the kind is None for an IRI,
+    "" for a plain or language-tagged literal, else the literal's datatype IRI. None when the answer could depend on the store's order of results (a
+    subject with two values of one property, or two indexed kinds): then the caller re-reads.
+    """
+    values: dict[tuple[str, str], str] = {}
+    kinds: dict[str, str] = {}
+    texts: list[tuple[str, str]] = []
+    source_record = False
+    for s, p, o, literal in dict.fromkeys(triples):  # the store holds each triple once
+        if p == _RDF_TYPE:
+            if o in KINDS:
+                if s in kinds and kinds[s] != KINDS[o]:
+                    return None
+                kinds[s] = KINDS[o]
+            elif o == _SOURCE_RECORD and s == graph:
+                source_record = True
+        elif p == f"{_UNKG}text":
+            if literal is not None:
+                texts.append((s, o if not literal or literal == _XSD_STRING else stored_value(o, literal)))
+        else:
+            key = _ONE_VALUE.get(p)
+            if key is not None:
+                if literal and literal != _XSD_STRING:
+                    o = stored_value(o, literal)
+                if values.setdefault((s, key), o) != o:
+                    return None
+    rows: list[Passage] = []
+    for s, text in texts:
+        kind, doc = kinds.get(s), values.get((s, "part_of"))
+        if kind is None or doc is None:
+            continue
+        number = values.get((s, "number"), values.get((s, "marker"), ""))
+        rows.append(Passage(graph=graph, iri=s, symbol=values.get((doc, "symbol"), ""), kind=kind,
+                            number=number, session=values.get((doc, "session")), text=text))
+    checksum, version = values.get((graph, "checksum")), values.get((graph, "version"))
+    if source_record and checksum is not None and version is not None:
+        fingerprint = f"source:{checksum}|{version}|{values.get((graph, 'time'), '')}"
+    else:
+        fingerprint = _rows_hash(rows)
+    return rows, fingerprint
+
+
 def _rows_hash(passages: Iterable[Passage]) -> str:
     h = hashlib.sha256()
     for p in sorted(passages, key=lambda p: (p.iri, p.text, p.kind, p.number, p.symbol, p.session or "")):
@@ -298,10 +377,19 @@ class FulltextIndex:
             con.executemany("INSERT INTO graph_state(graph, dirty) VALUES (?, 1) "
                             "ON CONFLICT(graph) DO UPDATE SET dirty = 1", [(g,) for g in graphs])
 
-    def sync_graphs(self, store: EmbeddedStore, graphs: Iterable[str]) -> None:
-        """Step 3: re-read these graphs from the store, replace their rows, clear their marks."""
+    def sync_graphs(self, store: EmbeddedStore, graphs: Iterable[str],
+                    known: dict[str, tuple[list[Passage], str]] | None = None) -> None:
+        """Step 3: re-read these graphs from the store, replace their rows, clear their marks.
+
+        `known` gives the rows and fingerprint of graphs just written (`rows_of_triples`), which
+        then need not be read back.
+        """
         updates: list[tuple[str, list[Passage], str | None]] = []
         for g in graphs:
+            if known and g in known:
+                rows, fp = known[g]
+                updates.append((g, rows, fp))
+                continue
             if not store.query(f"ASK {{ GRAPH {ox.NamedNode(g)} {{ ?s ?p ?o }} }}", union_default_graph=False):
                 updates.append((g, [], None))
                 continue
@@ -548,12 +636,14 @@ def before_write(store: EmbeddedStore, graphs: list[str]) -> None:
 
 
 def after_write(store: EmbeddedStore, graphs: list[str]) -> None:
-    """Step 3: re-read the graphs from the store into the index (on failure they stay dirty)."""
+    """Step 3: bring the graphs into the index (on failure they stay dirty): the rows the store
+    noted for a write that succeeded (`EmbeddedStore.written_rows`), else re-read from the store."""
+    known = {g: store.written_rows.pop(g) for g in graphs if g in store.written_rows}
     index = store.fulltext_index
     if index is None:
         return
     try:
-        index.sync_graphs(store, graphs)
+        index.sync_graphs(store, graphs, known)
     except (sqlite3.Error, OSError, StoreError) as exc:
         log.warning("full-text index %s not updated (%s); the next search brings it in step",
                     index.path, exc)

@@ -6,6 +6,7 @@ import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -17,7 +18,7 @@ from .errors import InputError, UnkgError
 from .iris import IRIs, slug
 from .progress import Progress
 from .security import external_contexts, refuse_remote_contexts
-from .store import EmbeddedStore, ntriples_of
+from .store import EmbeddedStore, IndexRows, ntriples_of
 
 TEXT_KINDS = ("input",)
 RDF_KINDS = ("rdf",)
@@ -62,6 +63,7 @@ class _Prepared:
     symbol: str | None
     triples: int
     warnings: list[str]
+    rows: IndexRows = field(default_factory=dict)  # graph IRI -> its full-text rows, if known
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
@@ -92,6 +94,7 @@ def now_iso() -> str:
 def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | None = None,
                  strict: bool = False) -> _Prepared:
     """Parse and map one resolution text (runs in worker processes)."""
+    from .fulltext import ROW_PREDICATES, rows_of_triples
     from .mapper import Provenance, record_triples
     from .parser import PARSER_VERSION, parse_file
 
@@ -112,8 +115,28 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
     triples = list(record_triples(record, iris, provenance))
     nt = ntriples_of(triples)
     warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
-    return _Prepared(source, checksum, {str(iris.graph(record.symbol)): nt}, record.symbol,
-                     len(set(triples)), warnings)
+    graph = str(iris.graph(record.symbol))
+    # the full-text rows come from the triples here, in parallel, not read back from the store
+    wanted = ROW_PREDICATES
+    rows = rows_of_triples(graph, ((str(s), ps, str(o), _literal_kind(o)) for s, p, o in triples
+                                   if (ps := str(p)) in wanted))
+    return _Prepared(source, checksum, {graph: nt}, record.symbol, len(set(triples)), warnings,
+                     {graph: rows})
+
+
+def _literal_kind(term: object) -> str | None:
+    """None for an IRI, "" for a plain or language-tagged literal, else the literal's datatype."""
+    if not isinstance(term, _rdflib_literal()):
+        return None
+    datatype = getattr(term, "datatype", None)
+    return str(datatype) if datatype is not None else ""
+
+
+@lru_cache(maxsize=1)
+def _rdflib_literal() -> type:
+    from rdflib import Literal  # rdflib only where texts are mapped (the workers)
+
+    return Literal
 
 
 def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared | LoadOutcome:
@@ -169,7 +192,8 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
                allow_remote_context: bool = False) -> LoadReport:
     """Load every path; each document is one atomic replacement of its named graph.
 
-    Parsed documents reach the store `batch_size` at a time (one transaction for new graphs).
+    Parsed documents reach the store `batch_size` at a time (one bulk load for new graphs); the
+    first batches are smaller (8, 16, 32, ...), so the first documents are stored early.
     `progress(outcome)` is called for each source as it is settled, `meter` counts them.
     A JSON-LD file whose @context is given by reference is refused unless `allow_remote_context`
     (then rdflib fetches it).
@@ -244,11 +268,15 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
 
     batch: list[_Prepared] = []
 
+    # batch size doubles from 8: parsing fills the first batch in moments, so documents reach the
+    # store (and a killed load keeps some) long before a full batch of a slow corpus is parsed
+    limit = [min(batch_size, 8)]
+
     def flush() -> bool:
         """Write the prepared documents in one go, then report each."""
         if not batch:
             return True
-        errors = store.write_documents([p.graphs for p in batch])
+        errors = store.write_documents([p.graphs for p in batch], [p.rows for p in batch])
         ok = True
         for prepared, err in zip(batch, errors):
             if not ok:
@@ -259,13 +287,14 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
                 ok = record(LoadOutcome(prepared.source, "loaded", next(iter(prepared.graphs)),
                                         prepared.symbol, prepared.triples, warnings=prepared.warnings))
         batch.clear()
+        limit[0] = min(batch_size, limit[0] * 2)
         return ok
 
     def finish(prepared: _Prepared | LoadOutcome) -> bool:
         if isinstance(prepared, LoadOutcome):
             return flush() and record(prepared)
         batch.append(prepared)
-        if len(batch) >= batch_size:
+        if len(batch) >= limit[0]:
             return flush()
         return True
 
@@ -297,4 +326,5 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
             if not finish(_prepare_worker(job)):
                 return report
     flush()
+    store.compact_after_bulk()
     return report

@@ -20,6 +20,7 @@ from .parser_layout import (
     _DATE_ONLY_RE,
     _ENACT_RE,
     _Line,
+    _M0,
     _MARK_RE,
     _MEETING_RE,
     _NUMWORDS,
@@ -60,8 +61,9 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
         found.append(m.group(1))
         return ""
 
-    text = _MARK_RE.sub(sent, text)
-    if known:
+    if _M0 in text:  # the markers' sentinel
+        text = _MARK_RE.sub(sent, text)
+    if known and _DIGIT_RE.search(text):  # each glued-marker pattern needs a digit
         def glued(m: re.Match[str]) -> str:
             if keep(m.group(2)):
                 found.append(m.group(2))
@@ -69,14 +71,23 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
             return m.group(0)
 
         # "2025–20286" / "26 June 20146": year followed by a marker
-        text = re.sub(r"((?:" + MONTH_RE + r")\s+(?:19|20)\d\d|[–\-−](?:19|20)\d\d)(\d{1,2})(?!\d)", glued, text)
+        text = _GLUED_YEAR_RE.sub(glued, text)
         # "Weapons1", "report4", "2010,1", "session,2"
-        text = re.sub(r"([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)", glued, text)
+        text = _GLUED_WORD_RE.sub(glued, text)
         # spaced: "Peoples, 3 there", "Goals, 6 in", paragraph end ", 2"
-        text = re.sub(r"([A-Za-z”’\)\]][,;:.]|(?:19|20)\d\d,)\s(\d{1,3})(?=\s+[a-z]|\s*$)", glued, text)
-    text = re.sub(r"\s{2,}", " ", text).strip()
-    text = re.sub(r"\s+([,;.])", r"\1", text)
+        text = _SPACED_MARK_RE.sub(glued, text)
+    text = _SPACES_RE.sub(" ", text).strip()
+    text = _SPACE_BEFORE_RE.sub(r"\1", text)
     return text, found
+
+
+# compiled once: _clean_markers runs on every unit of every document
+_GLUED_YEAR_RE = re.compile(r"((?:" + MONTH_RE + r")\s+(?:19|20)\d\d|[–\-−](?:19|20)\d\d)(\d{1,2})(?!\d)")
+_GLUED_WORD_RE = re.compile(r"([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)")
+_SPACED_MARK_RE = re.compile(r"([A-Za-z”’\)\]][,;:.]|(?:19|20)\d\d,)\s(\d{1,3})(?=\s+[a-z]|\s*$)")
+_DIGIT_RE = re.compile(r"\d")
+_SPACES_RE = re.compile(r"\s{2,}")
+_SPACE_BEFORE_RE = re.compile(r"\s+([,;.])")
 
 
 def _sub_kind(label: str, top: list[SubParagraph], nested_of: SubParagraph | None) -> str:

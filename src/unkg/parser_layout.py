@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .record import Record, Warning_
 from .symbols import MONTH_RE, parse_date
@@ -57,6 +58,7 @@ class _Unit:
 
     lines: list[int]
     parts: list[str]
+    _joined: tuple[tuple[str, ...], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def no(self) -> int:
@@ -64,7 +66,11 @@ class _Unit:
 
     @property
     def text(self) -> str:
-        return _join(self.parts)
+        # asked for again and again by the passes over the units: join once per state of `parts`
+        key = tuple(self.parts)
+        if self._joined is None or self._joined[0] != key:
+            self._joined = (key, _join(self.parts))
+        return self._joined[1]
 
 
 @dataclass
@@ -107,7 +113,9 @@ _MULTISPACE_RE = re.compile(r"\s{2,}")
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=16384)
 def _norm(s: str) -> str:
+    # cached: the running-head passes normalise the same lines again and again
     if _M0 in s:
         s = _MARK_RE.sub("", s)
     return _NON_ALNUM_RE.sub(" ", s.lower()).strip()
@@ -172,13 +180,22 @@ def _is_title_fragment(s: str, title_n: str, min_len: int = 8) -> bool:
     return n in title_n or (s.rstrip().endswith("…") and title_n.startswith(_norm(s.rstrip("… "))))
 
 
+_JOB_TOKEN_RE = re.compile(r"\b\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?\b")
+_PAGE_TOKEN_RE = re.compile(r"(?<!\S)\d{1,3}/\d{1,3}(?!\S)")
+_BARCODE_TOKEN_RE = re.compile(r"\*\d{6,9}\*")
+
+
 def _strip_furniture_tokens(s: str, own: set[str]) -> str:
     t = s
     for sym in own:
         t = t.replace(sym, " ")
-    t = re.sub(r"\b\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?\b", " ", t)
-    t = re.sub(r"(?<!\S)\d{1,3}/\d{1,3}(?!\S)", " ", t)
-    t = re.sub(r"\*\d{6,9}\*", " ", t)
+    # each pattern needs its character; most lines have none of them
+    if "-" in t:
+        t = _JOB_TOKEN_RE.sub(" ", t)
+    if "/" in t:
+        t = _PAGE_TOKEN_RE.sub(" ", t)
+    if "*" in t:
+        t = _BARCODE_TOKEN_RE.sub(" ", t)
     return t.strip()
 
 

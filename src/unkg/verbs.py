@@ -173,9 +173,16 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+# the multi-word modifiers by first word, longest first as in _MULTI_MODS: a modifier can only
+# match where its first word is, so trying these alone finds the same one
+_MULTI_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _mm in _MULTI_MODS:
+    _MULTI_BY_FIRST.setdefault(_mm[0], []).append(_mm)
+
+
 def _skip_mods(words: list[str], i: int) -> int:
     while i < len(words):
-        for mm in _MULTI_MODS:
+        for mm in _MULTI_BY_FIRST.get(words[i], ()):
             if tuple(words[i:i + len(mm)]) == mm:
                 i += len(mm)
                 break
