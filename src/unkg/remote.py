@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
+import http.client
+import io
 import os
 import re
+import socket
 import threading
 import time
 import urllib.error
@@ -22,7 +26,7 @@ import urllib.parse
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import pyoxigraph as ox
 
@@ -350,13 +354,126 @@ def graph_url(graph_store_url: str, graph: str) -> str:
     return f"{graph_store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def _put(url: str, body: bytes, timeout: float, auth: str | None) -> tuple[int, str, bytes]:
-    headers = {"Content-Type": "application/n-triples", "Content-Length": str(len(body))}
-    if auth:
-        headers["Authorization"] = auth
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return int(response.status), response.headers.get("Content-Type", "") or "", response.read()
+class _DeadlineReader(io.RawIOBase):
+    """A socket's receiving side that never waits past `deadline` in total (not per read)."""
+
+    def __init__(self, sock: socket.socket, deadline: float):
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)  # counted by the socket: it stays open until closed
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("deadline passed while reading the answer")
+        self._sock.settimeout(left)
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """What `HTTPResponse` reads from: its `makefile` reads the real socket under the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: float):
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "rb") -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+
+def _deadline_response(sock: socket.socket, *args: Any, deadline: float, **kw: Any) -> http.client.HTTPResponse:
+    return http.client.HTTPResponse(_DeadlineSocket(sock, deadline), *args, **kw)  # type: ignore[arg-type]
+
+
+class _GraphStoreClient:
+    """PUTs over one persistent HTTP/1.1 connection, reopened after an error or `Connection: close`.
+
+    Each request has an overall deadline without a thread of its own: the connect and the send run
+    under socket timeouts set to the time left, and every read of the answer checks the deadline.
+    Proxies come from the environment (http_proxy, https_proxy, no_proxy) as with urllib.
+    """
+
+    def __init__(self, graph_store_url: str):
+        parts = urllib.parse.urlsplit(graph_store_url)
+        self.scheme = parts.scheme.lower()
+        self.host = parts.hostname or ""
+        self.port = parts.port
+        self._conn: http.client.HTTPConnection | None = None
+        self._absolute = False  # request-target is the whole URL (plain HTTP through a proxy)
+        self._proxy_auth: str | None = None
+        self._proxy: urllib.parse.SplitResult | None = None
+        if self.scheme in ("http", "https") and self.host and not urllib.request.proxy_bypass(self.host):
+            proxy = urllib.request.getproxies().get(self.scheme)
+            if proxy:
+                self._proxy = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+                if self._proxy.username is not None:
+                    user = urllib.parse.unquote(self._proxy.username)
+                    password = urllib.parse.unquote(self._proxy.password or "")
+                    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+                    self._proxy_auth = f"Basic {token}"
+
+    def _open(self, timeout: float) -> http.client.HTTPConnection:
+        if self.scheme not in ("http", "https"):
+            raise ValueError(f"unknown url type: {self.scheme or '(none)'}")
+        if not self.host:
+            raise ValueError("no host given")
+        conn: http.client.HTTPConnection
+        if self._proxy is None:
+            cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+            conn = cls(self.host, self.port, timeout=timeout)
+        elif self.scheme == "http":
+            conn = http.client.HTTPConnection(self._proxy.hostname or "", self._proxy.port, timeout=timeout)
+            self._absolute = True
+        else:  # HTTPS through the proxy: a CONNECT tunnel
+            conn = http.client.HTTPSConnection(self._proxy.hostname or "", self._proxy.port, timeout=timeout)
+            tunnel_headers = {"Proxy-Authorization": self._proxy_auth} if self._proxy_auth else None
+            conn.set_tunnel(self.host, self.port, headers=tunnel_headers)
+        conn.connect()
+        return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def put(self, url: str, body: bytes, timeout: float, auth: str | None) -> tuple[int, str, bytes]:
+        """PUT `body` to `url`; the status, content type and body of the answer within `timeout` s."""
+        deadline = time.monotonic() + timeout
+        try:
+            if self._conn is None or self._conn.sock is None:
+                self.close()
+                self._conn = self._open(timeout)
+            conn = self._conn
+            parts = urllib.parse.urlsplit(url)
+            target = url if self._absolute else urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+            headers = {"Content-Type": "application/n-triples", "Content-Length": str(len(body))}
+            if auth:
+                headers["Authorization"] = auth
+            if self._absolute and self._proxy_auth:
+                headers["Proxy-Authorization"] = self._proxy_auth
+            left = deadline - time.monotonic()
+            if left <= 0 or conn.sock is None:
+                raise TimeoutError("deadline passed while connecting")
+            conn.sock.settimeout(left)  # sendall: a bound on the whole send (Python >= 3.5)
+            conn.request("PUT", target, body=body, headers=headers)
+            conn.response_class = functools.partial(_deadline_response, deadline=deadline)  # type: ignore[assignment]
+            response = conn.getresponse()
+            answer = response.read()
+            status, ctype = response.status, response.getheader("Content-Type") or ""
+            if response.will_close:
+                self.close()
+            return status, ctype, answer
+        except BaseException:
+            self.close()  # a half-read answer or a broken connection is never reused
+            raise
 
 
 def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str] | None = None,
@@ -387,51 +504,51 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
         targets = list(dict.fromkeys(graphs))
     report = PushReport(graph_store_url)
     auth = _auth_header(credentials_env)
-    for graph in tracked(targets, meter, len(targets), "graphs"):
-        lines = store.nquads_lines(graph)
-        body = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-        url = graph_url(graph_store_url, graph)
-        last_error = ""
-        for attempt in range(retries + 1):
-            if attempt:
-                report.retries += 1
-                time.sleep(backoff * 2 ** (attempt - 1))
-            try:
-                status, ctype, answer = _with_deadline(lambda: _put(url, body, timeout, auth), timeout)
-            except _Timeout:
-                last_error = f"no answer within {timeout:g} s (timeout)"
-                continue
-            except urllib.error.HTTPError as exc:
-                try:
-                    err_body = exc.read()
-                except OSError:
-                    err_body = b""
-                err = _error_for(url, exc.code, exc.headers.get("Content-Type", "") or "", err_body,
-                                 "a Graph Store Protocol answer")
-                if exc.code >= 500:
-                    last_error = str(err)
-                    continue
-                if exc.code in (401, 403, 404, 405):
-                    raise PushError(f"push to {graph_store_url} refused: {err}", report) from exc
-                report.failures[graph] = str(err)
-                last_error = ""
-                break
-            except (OSError, ValueError) as exc:
-                last_error = str(_unreachable(graph_store_url, exc))
-                continue
-            if _looks_html(ctype, answer) and status == 200:
-                # a web page, not a graph store (GSP answers 200/201/204 with no or a short body)
-                raise PushError(str(_error_for(url, status, ctype, answer,
-                                               "a Graph Store Protocol answer")), report)
-            report.graphs.append(graph)
-            report.triples += len(lines)
-            report.bytes += len(body)
+    client = _GraphStoreClient(graph_store_url)
+    try:
+        for graph in tracked(targets, meter, len(targets), "graphs"):
+            lines = store.ntriples_lines(graph)
+            body = b"\n".join(lines) + b"\n" if lines else b""
+            url = graph_url(graph_store_url, graph)
             last_error = ""
-            if progress is not None:
-                progress(graph, len(report.graphs), len(targets))
-            break
-        if last_error:
-            raise PushError(f"push to {graph_store_url} stopped at graph {graph} after {retries + 1} "
-                            f"attempt(s): {last_error}; {len(report.graphs)} of {len(targets)} graphs "
-                            "were stored; pushing again is safe (each graph is replaced)", report)
+            for attempt in range(retries + 1):
+                if attempt:
+                    report.retries += 1
+                    time.sleep(backoff * 2 ** (attempt - 1))
+                try:
+                    status, ctype, answer = client.put(url, body, timeout, auth)
+                except TimeoutError:
+                    last_error = f"no answer within {timeout:g} s (timeout)"
+                    continue
+                except (OSError, ValueError, http.client.HTTPException) as exc:
+                    # refused, reset, dropped mid-answer, a malformed answer, a bad URL
+                    last_error = str(_unreachable(graph_store_url, exc))
+                    continue
+                if not 200 <= status < 300:  # as urllib did: 3xx (no redirect of a PUT) and up are errors
+                    err = _error_for(url, status, ctype, answer, "a Graph Store Protocol answer")
+                    if status >= 500:
+                        last_error = str(err)
+                        continue
+                    if status in (401, 403, 404, 405):
+                        raise PushError(f"push to {graph_store_url} refused: {err}", report)
+                    report.failures[graph] = str(err)
+                    last_error = ""
+                    break
+                if _looks_html(ctype, answer) and status == 200:
+                    # a web page, not a graph store (GSP answers 200/201/204 with no or a short body)
+                    raise PushError(str(_error_for(url, status, ctype, answer,
+                                                   "a Graph Store Protocol answer")), report)
+                report.graphs.append(graph)
+                report.triples += len(lines)
+                report.bytes += len(body)
+                last_error = ""
+                if progress is not None:
+                    progress(graph, len(report.graphs), len(targets))
+                break
+            if last_error:
+                raise PushError(f"push to {graph_store_url} stopped at graph {graph} after {retries + 1} "
+                                f"attempt(s): {last_error}; {len(report.graphs)} of {len(targets)} graphs "
+                                "were stored; pushing again is safe (each graph is replaced)", report)
+    finally:
+        client.close()
     return report

@@ -324,6 +324,19 @@ class EmbeddedStore:
         lines.sort()
         return lines
 
+    def ntriples_lines(self, graph: str) -> list[bytes]:
+        """One graph's triples as sorted N-Triples lines (UTF-8, no newline): the bytes of `nquads_lines`.
+
+        Oxigraph serialises the graph itself, faster than formatting a Python string per quad; bytes
+        sort like the strings (UTF-8 keeps code point order), so the order is the same canonical one.
+        """
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+        lines = data.split(b"\n")  # literals escape their line breaks: one triple per line
+        if lines and not lines[-1]:
+            lines.pop()
+        lines.sort()
+        return lines
+
     def query(self, sparql: str, union_default_graph: bool = True
               ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL; by default the default graph is the union of all named graphs."""
