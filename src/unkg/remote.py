@@ -25,6 +25,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
@@ -505,9 +506,15 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
     report = PushReport(graph_store_url)
     auth = _auth_header(credentials_env)
     client = _GraphStoreClient(graph_store_url)
+    # The next graph's body is read from the store while the server stores the current one: one
+    # worker for the whole push, so the store read (~12 µs a triple) and the server overlap.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unkg-push")
     try:
-        for graph in tracked(targets, meter, len(targets), "graphs"):
-            lines = store.ntriples_lines(graph)
+        ahead = pool.submit(store.ntriples_lines, targets[0]) if targets else None
+        for index, graph in enumerate(tracked(targets, meter, len(targets), "graphs")):
+            assert ahead is not None
+            lines = ahead.result()
+            ahead = pool.submit(store.ntriples_lines, targets[index + 1]) if index + 1 < len(targets) else None
             body = b"\n".join(lines) + b"\n" if lines else b""
             url = graph_url(graph_store_url, graph)
             last_error = ""
@@ -550,5 +557,6 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
                                 f"attempt(s): {last_error}; {len(report.graphs)} of {len(targets)} graphs "
                                 "were stored; pushing again is safe (each graph is replaced)", report)
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         client.close()
     return report
