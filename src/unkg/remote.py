@@ -2,11 +2,14 @@
 
 `query_endpoint` goes through SPARQLWrapper and converts the answer into the same `QueryResult` the
 embedded store produces. `push_graphs` copies named graphs of an `EmbeddedStore` to a server, one
-`PUT ?graph=<iri>` per graph, so a second push replaces rather than duplicates.
+`PUT ?graph=<iri>` per graph over one keep-alive connection, so a second push replaces rather than
+duplicates.
 
 Every request runs under one overall deadline (`timeout` seconds for the whole request: connect,
 send, wait and read), not only a socket timeout: a server that accepts the connection and then
-trickles bytes forever still cannot hold the caller longer than `timeout`.
+trickles bytes forever still cannot hold the caller longer than `timeout`. Queries get it from a
+watchdog thread; pushes, many small requests, from socket timeouts set to the time left before
+each read.
 """
 
 from __future__ import annotations
@@ -491,7 +494,9 @@ def push_graphs(store: EmbeddedStore, graph_store_url: str, *, graphs: list[str]
     that concerns one graph (400, 413, 415…) is recorded in `failures` and the push goes on; when the
     server stays unreachable or failing, or refuses access (401, 403, 404, 405), `PushError` is raised
     with the report so far. `progress(graph, done, total)` is called after each graph is stored;
-    `meter` counts the graphs settled (stored or failed).
+    `meter` counts the graphs settled (stored or failed). The requests share one HTTP/1.1
+    connection (reopened after an error or `Connection: close`), and the next body is read from
+    the store while the server stores the current one.
     """
     available = store.named_graphs()
     if graphs is None:
