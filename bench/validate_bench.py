@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "work-validate")
     ap.add_argument("--no-baseline", action="store_true", help="skip plain pySHACL (no ratios)")
     ap.add_argument("--reuse-store", action="store_true", help="keep a store built by a previous run")
+    ap.add_argument("--skip-no-cache", action="store_true",
+                    help="leave out the --no-cache run (a second cold run, minutes at 30,000)")
     args = ap.parse_args(argv)
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -168,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     (store / "unkg-validation-cache.sqlite").unlink(missing_ok=True)
     counts, cold_wall, cold_cpu = ours(store)
     log(f"sparql cold: {cold_wall:.1f} s {counts}")
-    counts_nc, nc_wall, nc_cpu = ours(store, cache=False)
-    assert counts_nc == counts
+    nc_wall = nc_cpu = None
+    if not args.skip_no_cache:
+        counts_nc, nc_wall, nc_cpu = ours(store, cache=False)
+        assert counts_nc == counts
     _, warm_wall, warm_cpu = ours(store)
     log(f"sparql warm: {warm_wall:.2f} s")
     changed = change_one_document(store, texts, args.work, 1)
@@ -211,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "sparql": {"cold": [cold_wall, cold_cpu], "no_cache": [nc_wall, nc_cpu], "warm": [warm_wall, warm_cpu],
                    "after_one_change": [change_wall, change_cpu], "cli_after_one_change_wall": cli_wall},
         "targets": {"cold_10x_faster": bool(base and base["wall"] / cold_wall >= 10),
-                    "rerun_after_change_under_2s": change_wall < 2.0},
+                    "rerun_after_change_under_2s": cli_wall < 2.0},  # the whole process
     }
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from unkg.fulltext import resolver
 from unkg.iris import IRIs
 from unkg.loader import load_paths
 from unkg.queries import LibraryQuery, QueryResult, bind_params, library, parse_query_file, run_local
@@ -57,6 +58,8 @@ def _param_values(st: EmbeddedStore, name: str, ptype: str) -> list[str]:
     elif ptype == "session":  # every session a resolution belongs to, or a mandate or inclusion names
         found = _values(st, f"SELECT ?n WHERE {{ {{ ?x <{u}session> ?s }} UNION {{ ?x <{u}dueSession> ?s }} "
                             f"UNION {{ ?x <{u}inclusionSession> ?s }} ?s <{u}sessionNumber> ?n }}")
+    elif ptype == "fulltext":  # common and rare words, a phrase, an expression
+        return ["development", "security", "climate", '"human rights"', "peace AND security", "zzzz"]
     else:
         raise AssertionError(f"no values for parameter type {ptype}")
     step = max(1, len(found) // SAMPLE)
@@ -71,7 +74,7 @@ def _rows(result: QueryResult) -> Counter[tuple[str, ...]]:
 
 
 def _run(st: EmbeddedStore, q: LibraryQuery, values: dict[str, str]) -> Counter[tuple[str, ...]]:
-    return _rows(run_local(st, q, bind_params(q, values, IRIs(BASE))))
+    return _rows(run_local(st, q, bind_params(q, values, IRIs(BASE), resolver(st))))
 
 
 def test_every_rewrite_is_in_the_library() -> None:
