@@ -11,7 +11,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import pytest
 
@@ -26,6 +28,32 @@ def oxigraph_executable() -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which("oxigraph")
+
+
+@contextmanager
+def tcp_server(handle: Callable[[socket.socket, threading.Event], None]) -> Iterator[int]:
+    """A bare TCP server on 127.0.0.1 (its port is yielded) that gives each connection to
+    `handle(conn, stop)` on a thread of its own, for servers that misbehave on purpose."""
+    stop = threading.Event()
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.1)
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=handle, args=(conn, stop), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        listener.close()
 
 
 def free_port() -> int:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import tcp_server
 from unkg.remote import PushError, push_graphs
 from unkg.store import EmbeddedStore
 
@@ -128,13 +129,8 @@ def test_a_connection_closed_silently_is_reopened(store: EmbeddedStore, servers:
 def slow_status_line() -> Iterator[str]:
     """Reads the request, then sends its status line one byte every 0.1 s: each read gets data in
     time, so only an overall deadline ends the wait."""
-    stop = threading.Event()
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.1)
 
-    def drip(conn: socket.socket) -> None:
+    def drip(conn: socket.socket, stop: threading.Event) -> None:
         try:
             conn.settimeout(0.2)
             try:
@@ -151,18 +147,8 @@ def slow_status_line() -> Iterator[str]:
         finally:
             conn.close()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/store"
-    stop.set()
-    listener.close()
+    with tcp_server(drip) as port:
+        yield f"http://127.0.0.1:{port}/store"
 
 
 def test_a_trickling_status_line_hits_the_deadline(store: EmbeddedStore, slow_status_line: str) -> None:

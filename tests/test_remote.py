@@ -18,6 +18,7 @@ import pytest
 
 from unkg.errors import QueryError, RemoteError, StoreError
 from unkg.queries import QueryResult, from_oxigraph, library
+from conftest import tcp_server
 from unkg.remote import (ENDPOINT_URLS, EndpointError, PushError, default_graph_store, graph_url,
                          push_graphs, query_endpoint, query_form)
 from unkg.store import EmbeddedStore
@@ -148,13 +149,7 @@ def fake_server() -> Iterator[Callable[[Responder], FakeServer]]:
 @pytest.fixture
 def trickle_server() -> Iterator[str]:
     """Accepts, sends a 200 header, then one byte every 0.2 s forever: only an overall deadline helps."""
-    stop = threading.Event()
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.1)
-
-    def drip(conn: socket.socket) -> None:
+    def drip(conn: socket.socket, stop: threading.Event) -> None:
         try:
             conn.settimeout(0.1)
             try:
@@ -170,18 +165,8 @@ def trickle_server() -> Iterator[str]:
         finally:
             conn.close()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    listener.close()
+    with tcp_server(drip) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 # ---- queries ------------------------------------------------------------------------------------
