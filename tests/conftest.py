@@ -30,6 +30,15 @@ def oxigraph_executable() -> str | None:
     return shutil.which("oxigraph")
 
 
+@pytest.fixture
+def local_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests go to 127.0.0.1 directly, whatever proxy or credentials the environment has."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                 "UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD", "UNKG_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
 @contextmanager
 def tcp_server(handle: Callable[[socket.socket, threading.Event], None]) -> Iterator[int]:
     """A bare TCP server on 127.0.0.1 (its port is yielded) that gives each connection to

@@ -26,11 +26,8 @@ GRAPHS = {f"{EX}graph/{n}": f'<{EX}r{n}> <{EX}symbol> "A/RES/{n}/1" .\n<{EX}r{n}
 
 
 @pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-                 "UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD", "UNKG_ENDPOINT_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+def _local_only(local_only: None) -> None:
+    """Every test here talks to 127.0.0.1 only (`local_only` in conftest)."""
 
 
 @pytest.fixture

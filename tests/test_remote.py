@@ -53,12 +53,8 @@ ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests go to 127.0.0.1 directly, whatever proxy or credentials the environment has."""
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-                 "UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD", "UNKG_ENDPOINT_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+def _local_only(local_only: None) -> None:
+    """Every test here talks to 127.0.0.1 only (`local_only` in conftest)."""
 
 
 @pytest.fixture
