@@ -8,11 +8,13 @@ shapes); 4 internal error; 5 store unavailable (missing, locked by another proce
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable, NoReturn, TypeVar
+from typing import Any, BinaryIO, Callable, Iterator, NoReturn, TypeVar
 
 import click
 
@@ -79,6 +81,24 @@ def write_output(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.flush()
     else:
         Path(str(output)).write_bytes(data)
+
+
+@contextlib.contextmanager
+def output_stream(output: str | None) -> Iterator[BinaryIO]:
+    """A binary stream for data that is written piece by piece: stdout, or a file that appears
+    only when it is complete (written beside it, then renamed), so a failure leaves no half file."""
+    if output in (None, "-"):
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(str(output))
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        with open(partial, "wb") as f:
+            yield f
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def log(message: str) -> None:
@@ -608,12 +628,15 @@ def export(ctx: click.Context, fmt: str | None, graph: str | None, output: str |
            store: str | None, base_iri: str | None) -> None:
     """Write the whole store, or one document's graph, in canonical order.
 
+    The whole store is sorted on disk in runs (under TMPDIR), so memory stays flat at any size;
+    an output file appears only once it is complete.
+
     \b
     Example:
       unkg export -o graph.ttl
       unkg export --format jsonld --graph A/RES/61/54
     """
-    from .export import serialize_store
+    from .export import write_store
     from .iris import IRIs
     from .store import EmbeddedStore
 
@@ -627,7 +650,8 @@ def export(ctx: click.Context, fmt: str | None, graph: str | None, output: str |
                 graph_iri = graph if "://" in graph else str(IRIs(cfg.base_iri).graph(graph))
                 if graph_iri not in st.named_graphs():
                     raise InputError(f"no graph {graph_iri} in the store", path=cfg.store)
-            write_output(serialize_store(st, out_fmt, graph_iri), output)
+            with output_stream(output) as out:
+                write_store(st, out_fmt, out, graph_iri)
 
     _run(ctx, go)
 

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from . import site_html
 from .docs import write_docs
 from .errors import UsageError
-from .export import serialize_triples, turtle_of
+from .export import TurtleWriter, serialize_triples, turtle_of
 from .jsonld import compact
 from .progress import Progress
 from .resources import project_dir
@@ -270,27 +270,6 @@ class DumpResult:
     bytes: int = 0
 
 
-def _graph_lines(raw: ox.Store) -> list[tuple[str, str]]:
-    """Every quad as (its triple 's p o', its graph term or '' for the default graph), in the
-    canonical order of the N-Quads lines 's p o g .', from one read of the store.
-
-    Oxigraph serialises each graph itself (the same term syntax as str() of its terms, tested),
-    several times faster than building Python objects for every quad. The pairs sort as their
-    lines do: terms delimit themselves (an IRI ends at its '>', a literal at its quote, tag or
-    datatype), so two lines differ first inside the triple unless the triples are equal, and
-    then the graph decides ('' before any term, as 's p o .' sorts before 's p o <g> .')."""
-    quads: list[tuple[str, str]] = []
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    graphs.extend(raw.named_graphs())
-    for g in graphs:
-        lines = (raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").decode().split(" .\n")
-        lines.pop()  # the text ends with ' .\n'
-        name = "" if isinstance(g, ox.DefaultGraph) else str(g)
-        quads.extend((line, name) for line in lines)
-    quads.sort()
-    return quads
-
-
 class _GzipSink:
     """gzip (no time stamp, no file name: the same data gives the same bytes) fed piece by piece,
     so a dump is never held whole as text."""
@@ -318,34 +297,15 @@ def _dumps(store: EmbeddedStore, out: _Writer) -> DumpResult:
     quads are consecutive, and within it the same triple in several graphs too, so distinct
     triples and subjects need no set of the whole graph (at 30,000 documents, a set of ten
     million triples would not fit the memory target)."""
-    quads = _graph_lines(store.raw)
     nq, ttl = _GzipSink(), _GzipSink()
     result = DumpResult(dumps=[])
     per_property: dict[str, int] = {}
     instances: dict[str, int] = {}
     rdf_type = f"<{RDF}type>"
     lines: list[str] = []
-    block: list[tuple[str, str, str]] = []  # distinct triples, ready for turtle_of
-    subject_types: list[tuple[str, str, str]] = []
-    subject_rest: list[tuple[str, str, str]] = []
+    turtle = TurtleWriter(ttl.write, block_triples=CHUNK_LINES)
     subject, previous = None, None
-    first_block = True
-
-    def flush_subject() -> None:
-        block.extend(subject_types)
-        block.extend(subject_rest)
-        subject_types.clear()
-        subject_rest.clear()
-
-    def flush_block(last: bool = False) -> None:
-        nonlocal first_block
-        if block or (last and first_block):
-            text = turtle_of(block, with_prefixes=first_block)
-            ttl.write(text if first_block else "\n" + text)
-            first_block = False
-            block.clear()
-
-    for triple, graph in quads:
+    for triple, graph in store.canonical_quads():
         lines.append(f"{triple} {graph} .\n" if graph else f"{triple} .\n")
         if len(lines) >= CHUNK_LINES:
             nq.write("".join(lines))
@@ -356,23 +316,15 @@ def _dumps(store: EmbeddedStore, out: _Writer) -> DumpResult:
         # subjects and predicates are IRIs or blank nodes, which hold no space
         s, p, o = triple.split(" ", 2)
         if s != subject:
-            flush_subject()
-            if len(block) >= CHUNK_LINES:
-                flush_block()
             subject = s
             result.subjects += 1
         result.triples += 1
         per_property[p] = per_property.get(p, 0) + 1
-        if p == rdf_type:
-            subject_types.append((s, p, o))
-            if o.startswith("<"):
-                instances[o] = instances.get(o, 0) + 1
-        else:
-            subject_rest.append((s, p, o))
-    del quads
+        if p == rdf_type and o.startswith("<"):
+            instances[o] = instances.get(o, 0) + 1
+        turtle.add(s, p, o)
     nq.write("".join(lines))
-    flush_subject()
-    flush_block(last=True)
+    turtle.close()
     result.properties = len(per_property)
     result.classes = {c[1:-1]: n for c, n in instances.items()}
     result.property_triples = {p[1:-1]: n for p, n in per_property.items()}
