@@ -858,7 +858,34 @@ def report(results_dir: Path) -> str:
                  f"{r['publish']['unkg_publish']['peak_mib']:,.0f}"] for r in pubs]
         out.append(table("publish (static linked-data site)", ["resolutions", "unkg publish", "CPU", "files",
                          "peak MiB"], rows))
+    rows = [_validate_row(v) for v in _latest_validations(results_dir)]
+    if rows:
+        out.append(table("validate (bench/validate_bench.py; plain pySHACL = rdflib parse + pySHACL, one process)",
+                         ["documents", "quads", "plain pySHACL", "unkg cold", "pySHACL / unkg", "warm",
+                          "after one change", "`unkg validate` after one change", "file"], rows))
     return "\n".join(out)
+
+
+def _latest_validations(results_dir: Path) -> list[dict[str, Any]]:
+    """The newest validate-<documents>-<time>.json of each size (names sort by time)."""
+    latest: dict[int, dict[str, Any]] = {}
+    for f in sorted(results_dir.glob("validate-*.json")):
+        v = json.loads(f.read_text())
+        latest[v["documents"]] = {**v, "file": f.name}
+    return [latest[n] for n in sorted(latest)]
+
+
+def _validate_row(v: dict[str, Any]) -> list[str]:
+    base, sparql = v.get("baseline_pyshacl") or {}, v["sparql"]
+    cold = sparql["cold"][0]
+    stopped = base.get("finished") is False  # stopped unfinished: its time is a lower bound
+    mark = "> " if stopped else ""
+    return [f"{v['documents']:,}", f"{v['quads']:,}",
+            f"{mark}{base['wall']:,.0f} s" if base else "not run",
+            f"{cold:,.1f} s", (f"> {int(base['wall'] / cold * 10) / 10:.1f}x" if stopped else f"{base['wall'] / cold:.1f}x")
+            if base else "n/a",  # a lower bound is rounded down
+            f"{sparql['warm'][0]:.2f} s", f"{sparql['after_one_change'][0]:.2f} s",
+            f"{sparql['cli_after_one_change_wall']:.2f} s", v["file"]]
 
 
 @bench("validate")
