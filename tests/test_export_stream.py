@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -162,3 +163,22 @@ def test_export_to_a_file_replaces_it_only_when_complete(mixed_store: EmbeddedSt
     assert result.exit_code != 0
     assert target.read_text() == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nq", "store"]  # no partial file left
+
+
+def test_export_to_a_device_writes_through_it(mixed_store: EmbeddedStore, tmp_path: Path) -> None:
+    """-o /dev/null (or a named pipe) is written in place, never replaced by a renamed file."""
+    store_copy = tmp_path / "store"
+    with EmbeddedStore(store_copy) as st:
+        st.replace_graphs({"https://example.org/g": "<https://example.org/s> <https://example.org/p> \"o\" ."})
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(cli.cli, ["--store", str(store_copy), "export", "-f", "nq", "-o", str(fifo)])
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert received == [b'<https://example.org/s> <https://example.org/p> "o" <https://example.org/g> .\n']
+    assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "store"]
+    result = CliRunner().invoke(cli.cli, ["--store", str(store_copy), "export", "-o", os.devnull])
+    assert result.exit_code == 0 and Path(os.devnull).is_char_device()

@@ -92,6 +92,10 @@ def output_stream(output: str | None) -> Iterator[BinaryIO]:
         sys.stdout.buffer.flush()
         return
     target = Path(str(output))
+    if target.exists() and not target.is_file():  # /dev/null, a named pipe: write in place
+        with open(target, "wb") as f:
+            yield f
+        return
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         with open(partial, "wb") as f:
