@@ -221,6 +221,27 @@ def test_fulltext_search_query(store: EmbeddedStore, records: dict[str, Record])
     assert ask(store, "fulltext-search", paragraph="zzzunknownword").rows == []
 
 
+@pytest.mark.parametrize("name", sorted(library()))
+def test_no_library_query_repeats_a_row(store: EmbeddedStore, name: str) -> None:
+    """The union default graph repeats a triple once per graph that states it; a library
+    query must not pass that on as repeated rows or triples (checked with each query's default
+    parameters)."""
+    result = ask(store, name)
+    if result.form == "GRAPH":  # a CONSTRUCT: its triples
+        rows = Counter((str(t.subject), str(t.predicate), str(t.object)) for t in result.triples)
+    else:
+        rows = Counter(tuple(str(row.get(v)) for v in result.variables) for row in result.rows)
+    assert rows and not [r for r, n in rows.items() if n > 1], name
+
+
+def test_fulltext_search_gives_each_passage_once(store: EmbeddedStore) -> None:
+    """A resolution's symbol and date are stated again by every loaded document that cites it, and
+    the union default graph repeats them: without DISTINCT its passages came back once per graph."""
+    rows = [tuple(str(r[v]) for v in ("symbol", "kind", "number", "paragraph"))
+            for r in ask(store, "fulltext-search", paragraph="development OR united").rows]
+    assert len(rows) > 100 and len(rows) == len(set(rows))
+
+
 def test_fulltext_parameter_needs_the_index() -> None:
     q = find_query("fulltext-search")
     with pytest.raises(QueryError, match="full-text"):
