@@ -182,3 +182,13 @@ def test_export_to_a_device_writes_through_it(mixed_store: EmbeddedStore, tmp_pa
     assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "store"]
     result = CliRunner().invoke(cli.cli, ["--store", str(store_copy), "export", "-o", os.devnull])
     assert result.exit_code == 0 and Path(os.devnull).is_char_device()
+
+
+def test_one_graph_as_trig(mixed_store: EmbeddedStore) -> None:
+    from unkg.export import _sorted_triples, serialize_store, turtle_of
+    graph = EX + "g1"
+    expected = (turtle_of([], with_prefixes=True).rstrip("\n") + "\n\n"
+                + turtle_of(_sorted_triples(mixed_store.triples(graph)), graph_block=f"<{graph}>",
+                            with_prefixes=False).rstrip("\n") + "\n").encode()
+    assert serialize_store(mixed_store, formats.lookup("trig", ("rdf",)), graph) == expected
+    assert b"default only" not in expected and b"<http://example.org/g1> {" in expected

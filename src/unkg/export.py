@@ -236,12 +236,13 @@ def _write_jsonld(quads: Iterable[tuple[str, str]], sink: _Buffered, tmpdir: str
     sink.write("\n  ]\n}\n" if written else "[]\n}\n")
 
 
-def _write_trig(store: EmbeddedStore, sink: _Buffered) -> None:
+def _write_trig(store: EmbeddedStore, sink: _Buffered, graph: str | None = None) -> None:
+    """TriG of the store (default graph, then each named graph), or of one named graph."""
     sink.write(turtle_of([], with_prefixes=True).rstrip("\n"))
-    default = store.triples(None, default_only=True)
+    default = set() if graph else store.triples(None, default_only=True)
     if default:
         sink.write("\n\n" + turtle_of(_sorted_triples(default), with_prefixes=False).rstrip("\n"))
-    for g in store.named_graphs():
+    for g in [graph] if graph else store.named_graphs():
         triples = _sorted_triples(store.triples(g))
         sink.write("\n\n" + turtle_of(triples, graph_block=f"<{g}>", with_prefixes=False).rstrip("\n"))
     sink.write("\n")
@@ -257,12 +258,11 @@ def write_store(store: EmbeddedStore, fmt: Format, out: BinaryIO, graph: str | N
     The whole store is streamed: quads are read one graph at a time and sorted on disk in
     `tmpdir` (`extsort`), so memory stays flat at any size; the bytes are those of the in-memory
     writers (`serialize_triples`), tested."""
-    if graph is not None or fmt.name not in STREAMED:
-        out.write(serialize_store(store, fmt, graph))
-        return
     sink = _Buffered(out)
     if fmt.name == "trig":
-        _write_trig(store, sink)
+        _write_trig(store, sink, graph)
+    elif graph is not None or fmt.name not in STREAMED:
+        out.write(serialize_store(store, fmt, graph))
     else:
         quads = store.canonical_quads(tmpdir=tmpdir, run_lines=run_lines)
         if fmt.name == "nq":
@@ -272,23 +272,18 @@ def write_store(store: EmbeddedStore, fmt: Format, out: BinaryIO, graph: str | N
         elif fmt.name == "ttl":
             _write_ttl(quads, sink)
         else:
-            _write_jsonld(quads, sink, tmpdir, run_lines)
+            _write_jsonld(quads, sink, tmpdir, run_lines, chunk_lines=run_lines or 50_000)
     sink.flush()
 
 
 def serialize_store(store: EmbeddedStore, fmt: Format, graph: str | None = None) -> bytes:
     """The store (or one named graph) in a registered RDF format, canonically ordered, in memory."""
-    if graph is None and fmt.name in STREAMED:
+    if fmt.name == "trig" or (graph is None and fmt.name in STREAMED):
         buffer = io.BytesIO()
-        write_store(store, fmt, buffer)
+        write_store(store, fmt, buffer, graph)
         return buffer.getvalue()
     if fmt.name == "nq":
         return "".join(line + "\n" for line in store.nquads_lines(graph)).encode()
-    if fmt.name == "trig":
-        parts = [turtle_of([], with_prefixes=True).rstrip("\n")]
-        triples = _sorted_triples(store.triples(graph))
-        parts.append(turtle_of(triples, graph_block=f"<{graph}>", with_prefixes=False).rstrip("\n"))
-        return ("\n\n".join(parts) + "\n").encode()
     if fmt.name in ("nt", "ttl", "jsonld"):
         return serialize_triples(store.triples(graph), fmt.name)
     raise FormatError(f"cannot export as {fmt.name}; use ttl, nt, nq, trig or jsonld")
