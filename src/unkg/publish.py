@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from . import site_html
 from .docs import write_docs
 from .errors import UsageError
-from .export import TurtleWriter, serialize_triples, turtle_of
+from .export import TurtleWriter, serialize_triples
 from .jsonld import compact
 from .progress import Progress
 from .resources import project_dir
