@@ -76,11 +76,8 @@ def base_option(f: F) -> F:
 
 
 def write_output(data: bytes, output: str | None) -> None:
-    if output in (None, "-"):
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        Path(str(output)).write_bytes(data)
+    with output_stream(output) as out:
+        out.write(data)
 
 
 @contextlib.contextmanager
