@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from .errors import FormatError, QueryError
 from .iris import IRIs, session_key
+from .pushdown import push_values
 from .resources import project_dir
 from .security import refuse_service
 
@@ -183,7 +184,10 @@ def _term(p: Param, raw: str, iris: IRIs,
 
 
 def inline_values(text: str, terms: dict[str, Binding]) -> str:
-    """The query with a VALUES block opening its outer WHERE group (for remote endpoints).
+    """The query with a VALUES block opening its outer WHERE group (for remote endpoints too).
+
+    Copies of the block open the inner groups that bind a parameter (`pushdown.push_values`), so
+    the engine starts there from the bound term rather than joining at the end.
 
     Terms are written in their N-Triples form by pyoxigraph, so no value can change the query's
     structure. A multi-valued (full-text) binding gets a VALUES block of its own, one row per term.
@@ -209,7 +213,14 @@ def inline_values(text: str, terms: dict[str, Binding]) -> str:
         pos = offset + m.end()
     else:
         pos = m.end()
+    # the copies inside go in first: they all lie after `pos`
+    text = push_values(text, pos, {n: _values_block(n, terms[n]) for n in terms})
     return text[:pos] + "\n  " + values + "\n" + text[pos:]
+
+
+def _values_block(name: str, binding: Binding) -> str:
+    rows = dict.fromkeys(binding if isinstance(binding, tuple) else (binding,))
+    return f"VALUES ?{name} {{ " + " ".join(str(t) for t in rows) + " }"
 
 
 def _strip_prologue(text: str) -> str:
