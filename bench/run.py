@@ -742,7 +742,10 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
         t = time.perf_counter()
         load_before = os.getloadavg()
         print(f"\n== {name} ({size} resolutions)", file=sys.stderr, flush=True)
+        started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         result[name] = BENCHES[name](ctx)
+        # a partial run (--only) keeps the other benches' figures: each says when it ran
+        result[name]["started"] = started
         result[name]["bench_seconds"] = time.perf_counter() - t
         result[name]["load_average"] = [load_before, os.getloadavg()]
         sys.stdout.flush()
@@ -751,7 +754,7 @@ def run_size(size: int, args: argparse.Namespace, only: list[str]) -> dict[str, 
     previous = json.loads(out.read_text()) if out.exists() else {}
     for name, value in previous.items():  # a partial run (--only) keeps the other benches' figures
         if name in BENCHES and name not in result:
-            result[name] = value
+            result[name] = {"started": previous.get("date"), **value}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     print(f"\nresults: {out}")
