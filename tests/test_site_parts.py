@@ -13,7 +13,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from unkg.jsonld import compact
 from unkg.lineage_svg import MAX_PER_COLUMN, lineage_layers, lineage_svg, session_svg
-from unkg.site_html import Linker, linked_text, script_json, url_path
+from unkg.site_html import Linker, _symbol_spans, linked_text, script_json, url_path
 from unkg.site_model import UNKG, SiteIndex
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -118,6 +118,20 @@ def test_linked_text_links_each_symbol_once_and_escapes_the_rest() -> None:
     assert missing == [f"{B}doc/r9"]
 
 
+def test_symbol_spans_find_what_the_bounded_regular_expression_finds() -> None:
+    # the str.find matcher replaced re.finditer(r"(?<![\w/])" + re.escape(p) + r"(?![\w/])"):
+    # the same spans on texts built from the characters that matter at a boundary
+    import random
+    import re
+    rng = random.Random(7)
+    alphabet = ["53/70", "5", "3", "/", " ", "_", "a", "é", "٣", "(", ")", "-", ".", "\u00b2", "1325 (2000)"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        for pattern in ("53/70", "3", "1325 (2000)", "(", "a/"):
+            expected = [m.span() for m in re.finditer(r"(?<![\w/])" + re.escape(pattern) + r"(?![\w/])", text)]
+            assert _symbol_spans(pattern, text) == expected, (pattern, text)
+
+
 def test_urls_and_script_text_are_safe() -> None:
     assert urlparse(url_path("a:b/c.html")).scheme == ""  # never read as a scheme
     assert unquote(url_path("a:b/c.html")) == "a:b/c.html"
@@ -137,6 +151,15 @@ def test_the_json_writer_writes_what_json_dumps_writes() -> None:
         expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
         assert dumps_indented(value) == expected
         assert dumps_indented(value, "  ") == expected.replace("\n", "\n  ")
+
+
+def test_the_page_graph_writer_writes_what_compact_and_dumps_write() -> None:
+    from unkg.jsonld import dumps_indented, graph_text
+    from unkg.site_html import jsonld_text, page_jsonld
+    many = AWKWARD + [(N("doc/A"), N(UNKG + "session"), N(f"session/ga/{i}")) for i in (3, 2, 10)]
+    for triples in (AWKWARD, many, AWKWARD[:1], AWKWARD[-3:], []):
+        assert graph_text(triples, "  ") == dumps_indented(compact(triples)["@graph"], "  ")
+        assert page_jsonld(set(triples)) == jsonld_text(compact(triples))
 
 
 def test_relative_paths_equal_posixpaths() -> None:

@@ -34,8 +34,8 @@ _PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 @lru_cache(maxsize=65536)  # pure; a site of pages writes the same terms over and over
-def _short(term: str) -> str:
-    if term.startswith("<") and term.endswith(">"):
+def _short_cached(term: str) -> str:
+    if term.startswith("<"):
         iri = term[1:-1]
         for prefix, ns in PREFIXES.items():
             if iri.startswith(ns):
@@ -45,10 +45,19 @@ def _short(term: str) -> str:
         return term
     if term.startswith('"') and term.endswith(f"^^<{PREFIXES['xsd']}string>"):
         return term[: -len(f"^^<{PREFIXES['xsd']}string>")]
-    if "^^<" in term and term.endswith(">"):
+    if "^^<" in term:
         lex, dt = term.rsplit("^^", 1)
         return f"{lex}^^{_short(dt)}"
     return term
+
+
+def _short(term: str) -> str:
+    """A term as Turtle writes it: IRIs under a known namespace as prefixed names, xsd:string
+    literals without their datatype. A term that does not end in '>' (a plain or language-tagged
+    literal, a blank node) is written as it is, without the cache: texts are long and rarely repeat."""
+    if term[-1:] != ">":
+        return term
+    return _short_cached(term)
 
 
 def turtle_of(triples: list[tuple[str, str, str]], graph_block: str | None = None,
@@ -63,24 +72,29 @@ def turtle_of(triples: list[tuple[str, str, str]], graph_block: str | None = Non
         out.append(f"{graph_block} {{")
     subject: str | None = None
     predicate: str | None = None
+    short = _short
+    rdf_type = _RDF_TYPE
+    in_subject = f"\n{indent}    "
+    in_predicate = f"\n{indent}        "
+    # each subject block is gathered in `block` and joined once: no string grows piece by piece
+    block: list[str] = []
     for s, p, o in triples:
         if s != subject:
-            if subject is not None:
-                out[-1] += " ."
+            if block:
+                block.append(" .")
+                out.append("".join(block))
                 out.append("")
+                block.clear()
             subject, predicate = s, p
-            verb = "a" if p == f"<{PREFIXES['rdf']}type>" else _short(p)
-            out.append(f"{indent}{_short(s)} {verb} {_short(o)}")
+            block += (indent, short(s), " ", "a" if p == rdf_type else short(p), " ", short(o))
         elif p != predicate:
             predicate = p
-            verb = "a" if p == f"<{PREFIXES['rdf']}type>" else _short(p)
-            out[-1] += " ;"
-            out.append(f"{indent}    {verb} {_short(o)}")
+            block += (" ;", in_subject, "a" if p == rdf_type else short(p), " ", short(o))
         else:
-            out[-1] += ","
-            out.append(f"{indent}        {_short(o)}")
-    if subject is not None:
-        out[-1] += " ."
+            block += (",", in_predicate, short(o))
+    if block:
+        block.append(" .")
+        out.append("".join(block))
     if graph_block:
         out.append("}")
     return "\n".join(out) + "\n"

@@ -32,6 +32,7 @@ class _Context:
         # predicate IRI -> {kind: term}; kinds: "id", "lang", "plain", "dt:<datatype IRI>"
         self.props: dict[str, dict[str, str]] = {}
         self.classes: dict[str, str] = {}
+        self._compacted: dict[str, str] = {}  # compact_iri's answers (predicates, classes, datatypes)
         for term in sorted(ctx):
             if term.startswith("@") or term in self.prefixes:
                 continue
@@ -62,6 +63,12 @@ class _Context:
 
     def compact_iri(self, iri: str) -> str:
         """'prefix:local' when a prefix fits and the result cannot be read as an IRI, else the IRI."""
+        known = self._compacted.get(iri)
+        if known is None:
+            known = self._compacted[iri] = self._compact_iri(iri)
+        return known
+
+    def _compact_iri(self, iri: str) -> str:
         best = iri
         for prefix, ns in self.prefixes.items():
             if iri.startswith(ns):
@@ -87,42 +94,79 @@ def _node_ref(term: ox.NamedNode | ox.BlankNode) -> str:
     return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
 
 
-def compact(triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
-    """Triples of pyoxigraph terms as compacted JSON-LD: {"@context": …, "@graph": [nodes by @id]}."""
+_Nodes = dict[str, dict[str, list[Any]]]
+
+
+def _collect(triples: Iterable[tuple[Any, Any, Any]]) -> _Nodes:
+    """@id -> key -> values as compaction writes them (a language-map value is (lang, text))."""
     cx = _context()
-    nodes: dict[str, dict[str, list[Any]]] = {}
+    classes, props, compact_iri = cx.classes, cx.props, cx.compact_iri
+    named, literal = ox.NamedNode, ox.Literal
+    nodes: _Nodes = {}
+    refs: dict[Any, str] = {}  # a page's triples share a few subject objects: one ref each
     for s, p, o in triples:
-        node = nodes.setdefault(_node_ref(s), {})
+        ref = refs.get(s)
+        if ref is None:
+            ref = refs[s] = _node_ref(s)
+        node = nodes.get(ref)
+        if node is None:
+            node = nodes[ref] = {}
         piri = p.value
-        if piri == RDF_TYPE and isinstance(o, ox.NamedNode):
-            node.setdefault("@type", []).append(cx.classes.get(o.value) or cx.compact_iri(o.value))
+        if piri == RDF_TYPE and type(o) is named:
+            node.setdefault("@type", []).append(classes.get(o.value) or compact_iri(o.value))
             continue
-        terms = cx.props.get(piri, {})
-        if isinstance(o, (ox.NamedNode, ox.BlankNode)):
-            ref = _node_ref(o)
-            if "id" in terms:
-                node.setdefault(terms["id"], []).append(ref)
-            else:
-                node.setdefault(cx.compact_iri(piri), []).append({"@id": ref})
-        elif isinstance(o, ox.Literal):
+        terms = props.get(piri, _NO_TERMS)
+        if type(o) is literal:
             lang = o.language
-            dt = o.datatype.value
             if lang:
                 if "lang" in terms:
                     node.setdefault(terms["lang"], []).append((lang, o.value))
                 else:
-                    key = terms.get("plain") or cx.compact_iri(piri)
+                    key = terms.get("plain") or compact_iri(piri)
                     node.setdefault(key, []).append({"@value": o.value, "@language": lang})
-            elif dt == XSD_STRING and "plain" in terms:
+                continue
+            dt = o.datatype.value
+            if dt == XSD_STRING and "plain" in terms:
                 node.setdefault(terms["plain"], []).append(o.value)
             elif "dt:" + dt in terms:
                 node.setdefault(terms["dt:" + dt], []).append(o.value)
             else:
-                key = terms.get("plain") or cx.compact_iri(piri)
+                key = terms.get("plain") or compact_iri(piri)
                 value: dict[str, str] = {"@value": o.value}
                 if dt != XSD_STRING:
-                    value["@type"] = cx.compact_iri(dt)
+                    value["@type"] = compact_iri(dt)
                 node.setdefault(key, []).append(value)
+        else:  # a named or blank node
+            ref_o = _node_ref(o)
+            if "id" in terms:
+                node.setdefault(terms["id"], []).append(ref_o)
+            else:
+                node.setdefault(compact_iri(piri), []).append({"@id": ref_o})
+    return nodes
+
+
+_NO_TERMS: dict[str, str] = {}
+
+
+def _language_map(values: list[tuple[str, str]]) -> dict[str, Any]:
+    by_lang: dict[str, list[str]] = {}
+    for lang, text in values:
+        by_lang.setdefault(lang, []).append(text)
+    return {lang: (sorted(set(texts)) if len(set(texts)) > 1 else texts[0])
+            for lang, texts in sorted(by_lang.items())}
+
+
+def _distinct_sorted(values: list[Any]) -> list[Any]:
+    """The values once each, in the order of `_sort_key` (a string sorts as itself)."""
+    if len(values) == 1:
+        return values
+    unique = sorted({(v if type(v) is str else _sort_key(v)): v for v in values}.items())
+    return [v for _, v in unique]
+
+
+def compact(triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
+    """Triples of pyoxigraph terms as compacted JSON-LD: {"@context": …, "@graph": [nodes by @id]}."""
+    nodes = _collect(triples)
     out: list[dict[str, Any]] = []
     for ref in sorted(nodes):
         props = nodes[ref]
@@ -130,17 +174,50 @@ def compact(triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, Any]:
         for key in sorted(props):
             values = props[key]
             if values and isinstance(values[0], tuple):  # a language map
-                by_lang: dict[str, list[str]] = {}
-                for lang, text in values:
-                    by_lang.setdefault(lang, []).append(text)
-                obj[key] = {lang: (sorted(set(texts)) if len(set(texts)) > 1 else texts[0])
-                            for lang, texts in sorted(by_lang.items())}
+                obj[key] = _language_map(values)
                 continue
-            unique = sorted({_sort_key(v): v for v in values}.items())
-            vals = [v for _, v in unique]
+            vals = _distinct_sorted(values)
             obj[key] = vals[0] if len(vals) == 1 else vals
         out.append(obj)
     return {"@context": _context().ctx, "@graph": out}
+
+
+def graph_text(triples: Iterable[tuple[Any, Any, Any]], indent: str = "  ") -> str:
+    """`dumps_indented(compact(triples)["@graph"], indent)`, written straight from the collected
+    values: no node dictionaries to build and walk again, and the value shapes compaction makes
+    (strings, {"@id"}, {"@value", "@language" or "@type"}, language maps) encoded directly."""
+    nodes = _collect(triples)
+    if not nodes:
+        return "[]"
+    enc = encode_basestring
+    at_node = indent + "  "
+    at_key = at_node + "  "
+    at_value = at_key + "  "
+    key_sep = ",\n" + at_key
+    value_sep = ",\n" + at_value
+    texts: list[str] = []
+    for ref in sorted(nodes):
+        props = nodes[ref]
+        members = [("@id", enc(ref))]
+        for key, values in props.items():
+            if values and isinstance(values[0], tuple):
+                members.append((key, dumps_indented(_language_map(values), at_key)))
+                continue
+            vals = _distinct_sorted(values)
+            if len(vals) == 1:
+                members.append((key, _value_text(vals[0], at_key)))
+            else:
+                members.append((key, "[\n" + at_value + value_sep.join(_value_text(v, at_value) for v in vals)
+                                + "\n" + at_key + "]"))
+        members.sort()
+        texts.append("{\n" + at_key + key_sep.join(enc(k) + ": " + v for k, v in members) + "\n" + at_node + "}")
+    return "[\n" + at_node + (",\n" + at_node).join(texts) + "\n" + indent + "]"
+
+
+def _value_text(value: Any, indent: str) -> str:
+    if type(value) is str:
+        return encode_basestring(value)  # type: ignore[no-any-return]
+    return dumps_indented(value, indent)
 
 
 def _sort_key(value: Any) -> str:

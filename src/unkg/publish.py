@@ -30,7 +30,6 @@ from . import site_html
 from .docs import write_docs
 from .errors import UsageError
 from .export import TurtleWriter, serialize_triples
-from .jsonld import compact
 from .progress import Progress
 from .resources import project_dir
 from .site_model import UNKG, SiteIndex, Triple, build_index, describe, incoming, pointing_at
@@ -112,7 +111,7 @@ def render_page(store: EmbeddedStore, idx: SiteIndex, iri: str,
     pointing = pointing_at(store, iri)  # read once for the citing documents and the backlinks
     triples: set[Triple] = describe(store, idx, iri, pointing)
     nt = {(str(s), str(p), str(o)) for s, p, o in triples}
-    jsonld = site_html.jsonld_text(compact(triples))
+    jsonld = site_html.page_jsonld(triples)
     page = site_html.prepare(site_html.Page(iri=iri, relpath=idx.pages[iri], idx=idx, triples=triples,
                                             incoming=incoming(store, idx, iri, pointing), jsonld=jsonld,
                                             site_title=SITE_TITLE))

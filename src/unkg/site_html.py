@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .jsonld import dumps_indented, published_context
+from .jsonld import dumps_indented, graph_text, published_context
 from .lineage_svg import committee_order, lineage_svg, session_svg
 from .site_model import ELI, RDF_TYPE, UNKG, SiteIndex, anchor_of
 
@@ -58,7 +58,7 @@ def _props(triples: set[tuple[Any, Any, Any]]) -> dict[str, dict[str, list[Any]]
         out.setdefault(s.value, {}).setdefault(p.value, []).append(o)
     for preds in out.values():
         for values in preds.values():
-            values.sort(key=lambda t: (str(t)))
+            values.sort(key=str)
     return out
 
 
@@ -89,9 +89,30 @@ def _relative_url(target: str, from_dir: str) -> str:
     return url_path(relative(target + ".html", from_dir))
 
 
-@lru_cache(maxsize=4096)
-def _symbol_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w/])" + re.escape(pattern) + r"(?![\w/])")
+def _is_word(c: str) -> bool:
+    """What the regular expression (?<![\w/]) looks at: a word character (str.isalnum is the
+    test `re` itself applies for \w on str patterns, plus '_') or a slash."""
+    return c.isalnum() or c in "_/"
+
+
+def _symbol_spans(pattern: str, text: str) -> list[tuple[int, int]]:
+    """Where `pattern` stands alone in `text` (not inside a longer word or symbol): the matches
+    of re.finditer(r"(?<![\w/])" + re.escape(pattern) + r"(?![\w/])", text), found with str.find
+    (no regular expression compiled per symbol: a site of 30,000 resolutions has more symbols
+    than a cache of compiled patterns holds)."""
+    out: list[tuple[int, int]] = []
+    size = len(pattern)
+    if not size:
+        return out
+    at = text.find(pattern)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
+            out.append((at, end))
+            at = text.find(pattern, end)
+        else:
+            at = text.find(pattern, at + 1)
+    return out
 
 
 class Linker:
@@ -126,6 +147,7 @@ def _value(term: Any, link: Linker) -> str:
     return escape(str(term))
 
 
+@lru_cache(maxsize=4096)  # pure, and a site has a few hundred predicates and classes
 def _pred_label(iri: str) -> str:
     if iri in PREDICATE_LABELS:
         return PREDICATE_LABELS[iri]
@@ -138,7 +160,8 @@ def script_json(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _symbol_patterns(symbol: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _symbol_patterns(symbol: str) -> tuple[str, ...]:
     """How a document symbol is written in running text: 'A/RES/53/70' also as '53/70'."""
     out = [symbol]
     m = re.fullmatch(r"A/(?:RES|DEC)/(.+)", symbol)
@@ -147,7 +170,7 @@ def _symbol_patterns(symbol: str) -> list[str]:
     m = re.fullmatch(r"S/RES/(\d+)\s*\((\d{4})\)", symbol)
     if m:
         out += [f"{m.group(1)} ({m.group(2)})", f"{m.group(1)}({m.group(2)})"]
-    return out
+    return tuple(out)
 
 
 def linked_text(text: str, targets: list[str], link: Linker) -> tuple[str, list[str]]:
@@ -157,9 +180,9 @@ def linked_text(text: str, targets: list[str], link: Linker) -> tuple[str, list[
     for iri in targets:
         found = False
         for pattern in _symbol_patterns(link.idx.label(iri)):
-            for m in _symbol_regex(pattern).finditer(text):
-                if not any(s < m.end() and m.start() < e for s, e, _ in spans):
-                    spans.append((m.start(), m.end(), iri))
+            for start, end in _symbol_spans(pattern, text):
+                if not any(s < end and start < e for s, e, _ in spans):
+                    spans.append((start, end, iri))
                     found = True
         if not found:
             unmatched.append(iri)
@@ -413,3 +436,9 @@ def jsonld_text(data: dict[str, Any]) -> str:
         context = _dumped("@context", json.dumps(ctx, sort_keys=True))
     graph = dumps_indented(data["@graph"], "  ")
     return f'{{\n  "@context": {context},\n  "@graph": {graph}\n}}\n'
+
+
+def page_jsonld(triples: set[tuple[Any, Any, Any]]) -> str:
+    """`jsonld_text(compact(triples))`: a page's JSON-LD, its graph written straight from the triples
+    (`jsonld.graph_text`) after the context encoded once per process."""
+    return f'{{\n  "@context": {_published_context_text()},\n  "@graph": {graph_text(triples, "  ")}\n}}\n'
