@@ -8,10 +8,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Callable
 
 from .site_model import SiteIndex
+
+# escape() of labels and links that recur from picture to picture (same as site_html's)
+escape_short = lru_cache(maxsize=1 << 16)(escape)
 
 BOX_W, BOX_H, COL_GAP, ROW_GAP, PAD = 150, 34, 60, 12, 16
 MAX_DEPTH_BACK, MAX_DEPTH_FORWARD, MAX_PER_COLUMN = 4, 2, 12
@@ -82,7 +86,7 @@ def lineage_svg(idx: SiteIndex, focus: str, href: Callable[[str], str | None]) -
                            'marker-end="url(#arrow)"/>')
     for iri in sorted(pos, key=lambda i: (pos[i][0], pos[i][1])):
         x, y = pos[iri]
-        label = escape(idx.label(iri))
+        label = escape_short(idx.label(iri))
         date = escape(idx.dates.get(iri, "")[:4])
         cls = "node focus" if iri == focus else "node"
         box = (f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5" class="{cls}"/>'
@@ -90,7 +94,7 @@ def lineage_svg(idx: SiteIndex, focus: str, href: Callable[[str], str | None]) -
                f'<text x="{x + BOX_W // 2}" y="{y + 28}" text-anchor="middle" class="year">{date}</text>')
         link = href(iri) if iri != focus else None
         if link:
-            out.append(f'<a href="{escape(link)}"><title>{label}</title>{box}</a>')
+            out.append(f'<a href="{escape_short(link)}"><title>{label}</title>{box}</a>')
         else:
             out.append(f'<g><title>{label}</title>{box}</g>')
     out.append("</svg>")
@@ -122,11 +126,11 @@ def session_svg(idx: SiteIndex, by_committee: dict[str, list[str]],
         for i, iri in enumerate(resolutions):
             cx = PAD + label_w + (i % per_row) * (cell + 3)
             cy = y + (i // per_row) * (cell + 3)
-            label = escape(idx.label(iri))
+            label = escape_short(idx.label(iri))
             rect = f'<rect x="{cx}" y="{cy}" width="{cell}" height="{cell}" rx="3" class="res"/>'
             link = href(iri)
             if link:
-                body.append(f'<a href="{escape(link)}"><title>{label}</title>{rect}</a>')
+                body.append(f'<a href="{escape_short(link)}"><title>{label}</title>{rect}</a>')
             else:
                 body.append(f'<g><title>{label}</title>{rect}</g>')
         y += lines * (cell + 3) + ROW_GAP

@@ -11,6 +11,7 @@ nginx.conf with content negotiation. The same store gives byte-identical files.
 from __future__ import annotations
 
 import errno
+import gc
 import gzip
 import hashlib
 import io
@@ -61,10 +62,11 @@ _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(o
 class _Writer:
     """Writes files under the output folder only, counting them."""
 
-    def __init__(self, root: Path, report: PublishReport):
+    def __init__(self, root: Path, report: PublishReport, checked: dict[str, Path] | None = None):
         self.root = root
         self.report = report
-        self._dirs: dict[str, Path] = {}  # folders already checked to be inside root
+        # folders already checked to be inside root (a worker keeps them from task to task)
+        self._dirs: dict[str, Path] = {} if checked is None else checked
 
     def write(self, relpath: str, data: bytes) -> None:
         folder, _, name = relpath.rpartition("/")
@@ -196,6 +198,11 @@ def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, d
     report = out.report
     # children inherit the index by fork and open the store read-only themselves
     _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root)
+    # The index (millions of objects at 30,000 resolutions) is read, never changed, by the
+    # workers: frozen, the collector neither walks it again and again in every worker nor writes
+    # its objects' headers, which would copy the pages fork shares into each worker.
+    gc.collect()
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             dumping = pool.apply_async(_dump_task)
@@ -209,6 +216,7 @@ def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, d
                     meter.advance(n_pages)
             dumps = dumping.get()
     finally:
+        gc.unfreeze()
         _SHARED.clear()
     report.files += dumps.files
     report.bytes += dumps.bytes
@@ -218,6 +226,7 @@ def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, d
 CHUNK = 100  # pages per task of a worker process
 _SHARED: dict[str, Any] = {}  # what forked workers inherit
 _WORKER_STORE: list[EmbeddedStore] = []
+_WORKER_DIRS: dict[str, dict[str, Path]] = {}  # site -> a worker's folders checked to be inside it
 
 
 def _worker_store() -> EmbeddedStore:
@@ -230,7 +239,7 @@ def _render_chunk(bounds: tuple[int, int]) -> tuple[int, int, int]:
     """In a worker: render pages[start:end]; (pages, files, bytes) written."""
     store, idx, sessions = _worker_store(), _SHARED["idx"], _SHARED["sessions"]
     report = PublishReport(outdir=_SHARED["root"])
-    out = _Writer(_SHARED["root"], report)
+    out = _Writer(_SHARED["root"], report, _WORKER_DIRS.setdefault(str(_SHARED["root"]), {}))
     start, end = bounds
     for iri in _SHARED["pages"][start:end]:
         for ext, data in render_page(store, idx, iri, sessions).items():

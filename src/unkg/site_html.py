@@ -58,8 +58,14 @@ def _props(triples: set[tuple[Any, Any, Any]]) -> dict[str, dict[str, list[Any]]
         out.setdefault(s.value, {}).setdefault(p.value, []).append(o)
     for preds in out.values():
         for values in preds.values():
-            values.sort(key=str)
+            if len(values) > 1:  # sort() computes the key of a single value too: str() of a long text
+                values.sort(key=str)
     return out
+
+
+# escape() of the short texts that recur on page after page (labels, relative links): five
+# str.replace calls each time otherwise
+escape_short = lru_cache(maxsize=1 << 17)(escape)
 
 
 def url_path(relpath: str) -> str:
@@ -130,12 +136,12 @@ class Linker:
         return _relative_url(self.idx.pages[page], self.dir) + (f"#{quote(anchor, safe='/-._~')}" if anchor else "")
 
     def a(self, iri: str, text: str | None = None, cls: str = "") -> str:
-        label = escape(text if text is not None else self.idx.label(iri))
+        label = escape(text) if text is not None else escape_short(self.idx.label(iri))
         link = self.href(iri)
         if link is None:
             return label
         c = f' class="{cls}"' if cls else ""
-        return f'<a href="{escape(link)}"{c}>{label}</a>'
+        return f'<a href="{escape_short(link)}"{c}>{label}</a>'
 
 
 def _value(term: Any, link: Linker) -> str:
