@@ -72,7 +72,7 @@ def turtle_of(triples: list[tuple[str, str, str]], graph_block: str | None = Non
         out.append(f"{graph_block} {{")
     subject: str | None = None
     predicate: str | None = None
-    short = _short
+    short = _short_cached  # subjects and predicates: IRIs (and blank nodes), which recur
     rdf_type = _RDF_TYPE
     in_subject = f"\n{indent}    "
     in_predicate = f"\n{indent}        "
@@ -86,12 +86,13 @@ def turtle_of(triples: list[tuple[str, str, str]], graph_block: str | None = Non
                 out.append("")
                 block.clear()
             subject, predicate = s, p
-            block += (indent, short(s), " ", "a" if p == rdf_type else short(p), " ", short(o))
+            block += (indent, short(s), " ", "a" if p == rdf_type else short(p), " ",
+                      short(o) if o[-1] == ">" else o)  # see _short
         elif p != predicate:
             predicate = p
-            block += (" ;", in_subject, "a" if p == rdf_type else short(p), " ", short(o))
+            block += (" ;", in_subject, "a" if p == rdf_type else short(p), " ", short(o) if o[-1] == ">" else o)
         else:
-            block += (",", in_predicate, short(o))
+            block += (",", in_predicate, short(o) if o[-1] == ">" else o)
     if block:
         block.append(" .")
         out.append("".join(block))

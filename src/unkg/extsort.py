@@ -42,9 +42,12 @@ def sorted_lines(lines: Iterable[str], *, unique: bool = False, run_lines: int |
                 runs.append(_write_run(batch, workdir.name, len(runs), unique))
             del batch
             merged = heapq.merge(*(_read_run(run) for run in runs))
+        if not unique:
+            yield from merged
+            return
         previous: str | None = None
         for line in merged:
-            if unique and line == previous:
+            if line == previous:
                 continue
             previous = line
             yield line

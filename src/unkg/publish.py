@@ -313,9 +313,11 @@ def _dumps(store: EmbeddedStore, out: _Writer) -> DumpResult:
     rdf_type = f"<{RDF}type>"
     lines: list[str] = []
     turtle = TurtleWriter(ttl.write, block_triples=CHUNK_LINES)
+    add_triple, add_line = turtle.add, lines.append  # the loop runs once per quad: no lookups
     subject, previous = None, None
+    triples = subjects = 0
     for triple, graph in store.canonical_quads():
-        lines.append(f"{triple} {graph} .\n" if graph else f"{triple} .\n")
+        add_line(f"{triple} {graph} .\n" if graph else f"{triple} .\n")
         if len(lines) >= CHUNK_LINES:
             nq.write("".join(lines))
             lines.clear()
@@ -326,14 +328,15 @@ def _dumps(store: EmbeddedStore, out: _Writer) -> DumpResult:
         s, p, o = triple.split(" ", 2)
         if s != subject:
             subject = s
-            result.subjects += 1
-        result.triples += 1
+            subjects += 1
+        triples += 1
         per_property[p] = per_property.get(p, 0) + 1
-        if p == rdf_type and o.startswith("<"):
+        if p == rdf_type and o[0] == "<":
             instances[o] = instances.get(o, 0) + 1
-        turtle.add(s, p, o)
+        add_triple(s, p, o)
     nq.write("".join(lines))
     turtle.close()
+    result.triples, result.subjects = triples, subjects
     result.properties = len(per_property)
     result.classes = {c[1:-1]: n for c, n in instances.items()}
     result.property_triples = {p[1:-1]: n for p, n in per_property.items()}

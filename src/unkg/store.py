@@ -342,8 +342,7 @@ class EmbeddedStore:
                 lines = (self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").decode().split(" .\n")
                 lines.pop()  # the text ends with ' .\n'
                 suffix = "\x00" if isinstance(g, ox.DefaultGraph) else f"\x00{g}"
-                for line in lines:
-                    yield line + suffix
+                yield from [line + suffix for line in lines]  # no Python frame resumed per line
 
         for item in extsort.sorted_lines(tagged(), tmpdir=tmpdir, run_lines=run_lines):
             triple, _, graph = item.partition("\x00")
