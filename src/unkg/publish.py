@@ -78,7 +78,7 @@ class _Writer:
             self._dirs[folder] = parent
         if not name or name in {".", ".."} or "/" in name:
             raise UnsafePathError(f"not a file name: {relpath!r}")
-        target = parent / name
+        target = f"{parent}/{name}"
         # O_NOFOLLOW: a symbolic link planted at the file's place is refused by the open itself,
         # with no window between a check and the write (and one system call fewer per file)
         try:
@@ -87,8 +87,12 @@ class _Writer:
             if exc.errno == errno.ELOOP:
                 raise UnsafePathError(f"refusing to write through a symbolic link: {relpath}") from exc
             raise
-        with open(fd, "wb", closefd=True) as f:
-            f.write(data)
+        try:  # the descriptor itself: no buffered file object to build and flush per file
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         self.report.files += 1
         self.report.bytes += len(data)
 
