@@ -450,3 +450,27 @@ def test_a_symbolic_link_at_a_files_place_is_not_written_through(tmp_path: Path)
     assert outside.read_text() == "keep"
     out.write("doc/y.html", b"fine")
     assert (root / "doc/y.html").read_bytes() == b"fine" and out.report.files == 1
+
+
+def test_the_index_reads_the_default_graph_and_every_named_graph(tmp_path: Path) -> None:
+    # types, labels and eli:cites are read with a SELECT over the default graph and the named
+    # graphs: the same as the quad patterns (every graph) give
+    import pyoxigraph as ox
+    from unkg.site_model import ELI_CITES, RDF_TYPE, RDFS_LABEL, build_index
+    ex, N = "http://example.org/", ox.NamedNode
+    with _awkward_store(tmp_path / "store") as st:
+        st.raw.extend([ox.Quad(N(ex + "d"), N(RDF_TYPE), N(ex + "C"), ox.DefaultGraph()),
+                       ox.Quad(N(ex + "d"), N(RDF_TYPE), N(ex + "E"), N(ex + "g2")),
+                       ox.Quad(N(ex + "d"), N(RDFS_LABEL), ox.Literal("b"), ox.DefaultGraph()),
+                       ox.Quad(N(ex + "d"), N(RDFS_LABEL), ox.Literal("a"), N(ex + "g1")),
+                       ox.Quad(N(ex + "d"), N(ELI_CITES), N(ex + "s"), ox.DefaultGraph()),
+                       ox.Quad(N(ex + "s"), N(ELI_CITES), N(ex + "d"), N(ex + "g2"))])
+        idx = build_index(st, ex)
+        types: dict[str, set[str]] = {}
+        for q in st.raw.quads_for_pattern(None, N(RDF_TYPE), None, None):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                types.setdefault(q.subject.value, set()).add(q.object.value)
+    assert idx.types == types and idx.types[ex + "d"] == {ex + "C", ex + "E"}
+    assert idx.labels[ex + "d"] == "a"  # the least of its labels, whichever graph holds it
+    assert idx.cites == {ex + "d": {ex + "s"}, ex + "s": {ex + "d"}}
+    assert idx.cited_by == {ex + "s": {ex + "d"}, ex + "d": {ex + "s"}}

@@ -217,7 +217,7 @@ def graph_text(triples: Iterable[tuple[Any, Any, Any]], indent: str = "  ") -> s
 def _value_text(value: Any, indent: str) -> str:
     if type(value) is str:
         return encode_basestring(value)  # type: ignore[no-any-return]
-    if type(value) is dict and all(type(v) is str for v in value.values()):
+    if type(value) is dict and value and all(type(v) is str for v in value.values()):
         # a value object ({"@id"}, {"@value", "@language" or "@type"}): strings only
         inner = ",\n" + indent + "  "
         return ("{" + inner[1:] + inner.join(encode_basestring(k) + ": " + encode_basestring(value[k])
