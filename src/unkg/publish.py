@@ -161,19 +161,29 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
     report = PublishReport(outdir=root)
     out = _Writer(root, report)
     out.write(MARKER, b"unkg site: `unkg publish --force` may replace this folder\n")
-    idx = build_index(store, base_iri)
-    report.skipped = dict(idx.skipped)
-    sessions = session_resolutions(idx)
-    pages = sorted(idx.pages)
-    if jobs is None:
-        jobs = min(4, os.cpu_count() or 1) if len(pages) >= 200 else 1
-    chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
-    if meter is not None:
-        meter.start(len(pages), "pages")
+    forking = jobs != 1 and "fork" in multiprocessing.get_all_start_methods()
+    dump_pool = None
+    metering: Progress | None = None  # the meter once started (closed whatever happens then)
     try:
-        if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            dumps = _render_parallel(store, idx, sessions, pages, chunks, jobs, out, base_iri,
-                                     ontology_docs, sitemap_limit, meter)
+        if forking:
+            # The dumps read the whole store and need no index: a process of their own starts
+            # them now, beside the index scan, which would otherwise leave that core idle.
+            _SHARED.update(store_path=store.path, root=root)
+            dump_pool = multiprocessing.get_context("fork").Pool(1)
+            dumping = dump_pool.apply_async(_dump_task)
+        idx = build_index(store, base_iri)
+        report.skipped = dict(idx.skipped)
+        sessions = session_resolutions(idx)
+        pages = sorted(idx.pages)
+        if jobs is None:
+            jobs = min(4, os.cpu_count() or 1) if len(pages) >= 200 else 1
+        chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
+        if meter is not None:
+            meter.start(len(pages), "pages")
+            metering = meter
+        if forking and jobs > 1 and len(chunks) > 1:
+            _render_parallel(store, idx, sessions, pages, chunks, jobs, out, base_iri,
+                             ontology_docs, sitemap_limit, meter)
         else:
             for start, end in chunks:
                 for iri in pages[start:end]:
@@ -183,10 +193,20 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
                 if meter is not None:
                     meter.advance(end - start)
             _write_static(idx, out, base_iri, ontology_docs, sitemap_limit)
+        if dump_pool is not None:
+            dumps = dumping.get()
+            dump_pool.close()
+            report.files += dumps.files
+            report.bytes += dumps.bytes
+        else:
             dumps = _dumps(store, out)
     finally:
-        if meter is not None:
-            meter.close()
+        if dump_pool is not None:
+            dump_pool.terminate()  # after close(): waits for nothing; after an error: stops the dumps
+            dump_pool.join()
+        _SHARED.clear()
+        if metering is not None:
+            metering.close()
     _write_described(idx, out, base_iri, dumps)
     report.seconds = time.perf_counter() - started
     return report
@@ -195,10 +215,10 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
 def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, dict[str, list[str]]],
                      pages: list[str], chunks: list[tuple[int, int]], jobs: int, out: _Writer,
                      base: str, ontology_docs: Callable[[Path], Any] | None, sitemap_limit: int,
-                     meter: Progress | None) -> DumpResult:
-    """Pages in `jobs` forked workers, the dumps in one of them (started first: it is the longest
-    task), the files that need no store in this process meanwhile. Each file is written by the
-    one task that renders it, so the output does not depend on the order the tasks finish in."""
+                     meter: Progress | None) -> None:
+    """Pages in `jobs` forked workers, the files that need no store in this process meanwhile.
+    Each file is written by the one task that renders it, so the output does not depend on the
+    order the tasks finish in."""
     report = out.report
     # children inherit the index by fork and open the store read-only themselves
     _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root)
@@ -209,7 +229,6 @@ def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, d
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            dumping = pool.apply_async(_dump_task)
             rendering = pool.imap_unordered(_render_chunk, chunks)
             _write_static(idx, out, base, ontology_docs, sitemap_limit)
             for n_pages, n_files, n_bytes in rendering:
@@ -218,13 +237,8 @@ def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, d
                 report.bytes += n_bytes
                 if meter is not None:
                     meter.advance(n_pages)
-            dumps = dumping.get()
     finally:
         gc.unfreeze()
-        _SHARED.clear()
-    report.files += dumps.files
-    report.bytes += dumps.bytes
-    return dumps
 
 
 CHUNK = 100  # pages per task of a worker process
