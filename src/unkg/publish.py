@@ -153,8 +153,8 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
     """Write the linked-data site of `store` into `outdir` (empty, or a site published before
     when `force`). `ontology_docs` writes the ontology's HTML documentation into the folder it is
     passed (default: `unkg.docs.write_docs`, as `unkg docs` does). Pages are rendered by `jobs`
-    processes (default: one per core, up to 4, for sites of 200 pages or more); the files do not
-    depend on it."""
+    processes (default: one per core, up to 4, for sites of 200 pages or more) and, unless `jobs`
+    is 1, the dumps are written by a process of their own; the files do not depend on it."""
     started = time.perf_counter()
     root = Path(outdir)
     _prepare_outdir(root, force)
