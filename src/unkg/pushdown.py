@@ -115,14 +115,11 @@ def _binds(group: _Group, var: str) -> bool:
     return False
 
 
-def _subquery(group: _Group) -> tuple[_Group, list[str]] | None:
-    """(WHERE group, top-level tokens before it) when the group holds a subquery."""
+def _subquery(group: _Group) -> _Group | None:
+    """The WHERE group of the subquery the group holds, if it holds one."""
     if not group.tokens or group.tokens[0][0].upper() != "SELECT":
         return None
-    where = next((c for c in group.children if c.kind in ("where", "plain")), None)
-    if where is None:
-        return None
-    return where, [t for t, p in group.tokens if p < where.start]
+    return next((c for c in group.children if c.kind in ("where", "plain")), None)
 
 
 def _projects(group: _Group, where: _Group, var: str) -> bool:
@@ -154,9 +151,8 @@ def push_values(text: str, where_start: int, blocks: dict[str, str]) -> str:
         for child in group.children:
             if child.kind not in _JOINED:
                 continue
-            sub = _subquery(child)
-            if sub is not None:
-                where, _ = sub
+            where = _subquery(child)
+            if where is not None:
                 if _projects(child, where, var) and _binds(where, var):
                     inserts.append((where.start, blocks[var]))
                     push(where, var)
