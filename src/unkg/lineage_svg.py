@@ -14,8 +14,9 @@ from typing import Callable
 
 from .site_model import SiteIndex
 
-# escape() of labels and links that recur from picture to picture (same as site_html's)
-escape_short = lru_cache(maxsize=1 << 16)(escape)
+# escape() of the short texts that recur on page after page and picture after picture (labels,
+# relative links): five str.replace calls each time otherwise. site_html uses it too.
+escape_short = lru_cache(maxsize=1 << 17)(escape)
 
 BOX_W, BOX_H, COL_GAP, ROW_GAP, PAD = 150, 34, 60, 12, 16
 MAX_DEPTH_BACK, MAX_DEPTH_FORWARD, MAX_PER_COLUMN = 4, 2, 12

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .jsonld import dumps_indented, graph_text, published_context
-from .lineage_svg import committee_order, lineage_svg, session_svg
+from .lineage_svg import committee_order, escape_short, lineage_svg, session_svg
 from .site_model import ELI, RDF_TYPE, UNKG, SiteIndex, anchor_of
 
 CSS = """body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1f}
@@ -61,11 +61,6 @@ def _props(triples: set[tuple[Any, Any, Any]]) -> dict[str, dict[str, list[Any]]
             if len(values) > 1:  # sort() computes the key of a single value too: str() of a long text
                 values.sort(key=str)
     return out
-
-
-# escape() of the short texts that recur on page after page (labels, relative links): five
-# str.replace calls each time otherwise
-escape_short = lru_cache(maxsize=1 << 17)(escape)
 
 
 def url_path(relpath: str) -> str:
