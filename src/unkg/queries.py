@@ -190,20 +190,12 @@ def inline_values(text: str, terms: dict[str, Binding]) -> str:
     the engine starts there from the bound term rather than joining at the end.
 
     Terms are written in their N-Triples form by pyoxigraph, so no value can change the query's
-    structure. A multi-valued (full-text) binding gets a VALUES block of its own, one row per term.
+    structure. Each parameter gets a VALUES block of its own (a full-text one, one row per term).
     """
     if not terms:
         return text
-    single = sorted(n for n, t in terms.items() if not isinstance(t, tuple))
-    blocks = []
-    if single:
-        blocks.append("VALUES (" + " ".join("?" + n for n in single) + ") { (" +
-                      " ".join(str(terms[n]) for n in single) + ") }")
-    for n in sorted(n for n, t in terms.items() if isinstance(t, tuple)):
-        rows = terms[n]
-        assert isinstance(rows, tuple)
-        blocks.append(f"VALUES ?{n} {{" + "".join(f"\n    {t}" for t in rows) + " }")
-    values = "\n  ".join(blocks)
+    blocks = {n: _values_block(n, terms[n]) for n in sorted(terms)}
+    values = "\n  ".join(blocks.values())
     m = re.search(r"(?is)\bWHERE\s*\{", text)
     if not m:
         m = re.search(r"\{", _strip_prologue(text))
@@ -214,7 +206,7 @@ def inline_values(text: str, terms: dict[str, Binding]) -> str:
     else:
         pos = m.end()
     # the copies inside go in first: they all lie after `pos`
-    text = push_values(text, pos, {n: _values_block(n, terms[n]) for n in terms})
+    text = push_values(text, pos, blocks)
     return text[:pos] + "\n  " + values + "\n" + text[pos:]
 
 
