@@ -87,7 +87,7 @@ def _rows(result: QueryResult, concatenated: set[str] = set()) -> Counter[tuple[
 
 
 def _run(st: EmbeddedStore, q: LibraryQuery, values: dict[str, str]) -> Counter[tuple[str, ...]]:
-    return _rows(run_local(st, q, bind_params(q, values, IRIs(BASE), resolver(st))),
+    return _rows(run_local(st, q, bind_params(q, values, IRIs(BASE), resolver(st)), fresh=True),
                  _concatenated(q))
 
 

@@ -281,7 +281,9 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
                                 strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
                                 progress=progress, meter=progress_bar("loading"),
                                 allow_remote_context=allow_remote_context)
-            log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs")
+            answered = (f"; {len(report.answered)} whole-store queries answered for `unkg query` in "
+                        f"{sum(report.answered.values()):.1f} s" if report.answered else "")
+            log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs{answered}")
         return EXIT_INPUT if report.failed else EXIT_OK
 
     ctx.exit(_run(ctx, go))
@@ -443,12 +445,15 @@ def queries_cmd(name: str | None) -> None:
 @click.option("--timeout", default=60.0, show_default=True, help="Remote request timeout (s).")
 @click.option("--allow-service", is_flag=True,
               help="Run queries with SERVICE (federated: the engine sends requests to other servers).")
+@click.option("--fresh", is_flag=True,
+              help="Evaluate a whole-store query even if the store holds its answer (after writes "
+                   "that bypassed unkg).")
 @store_option
 @base_option
 @click.pass_context
 def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | None,
           output: str | None, endpoint: str | None, timeout: float, allow_service: bool,
-          store: str | None, base_iri: str | None) -> None:
+          fresh: bool, store: str | None, base_iri: str | None) -> None:
     """Run a library query (by name), a .rq file or - (stdin) on the store or an endpoint.
 
     `unkg queries` lists the library; `unkg query NAME --help` shows a query's parameters.
@@ -488,7 +493,7 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
             with EmbeddedStore(cfg.store, create=False) as st:
                 terms = bind_params(q, values, iris, resolver(st))
                 if not endpoint:
-                    result = run_local(st, q, terms, allow_service=allow_service)
+                    result = run_local(st, q, terms, allow_service=allow_service, fresh=fresh)
         if endpoint:
             from .remote import query_endpoint
 

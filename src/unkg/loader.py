@@ -38,6 +38,7 @@ class LoadOutcome:
 @dataclass
 class LoadReport:
     outcomes: list[LoadOutcome] = field(default_factory=list)
+    answered: dict[str, float] = field(default_factory=dict)  # query -> seconds (unkg.answers)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -327,4 +328,8 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
                 return report
     flush()
     store.compact_after_bulk()
+    # the whole-store queries are answered now, once, rather than on each `unkg query`
+    from . import answers
+
+    report.answered = answers.refresh(store)
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -328,18 +329,33 @@ def _format_graph(result: QueryResult, fmt: str) -> bytes:
 
 
 def run_local(store: Any, query: LibraryQuery, terms: dict[str, Binding],
-              allow_service: bool = False) -> QueryResult:
+              allow_service: bool = False, fresh: bool = False) -> QueryResult:
     """Run a query on the embedded store with its parameters bound as terms.
 
     Oxigraph's own substitution only binds projected variables, so parameters are bound by a
     VALUES block of terms, as for remote endpoints (one mechanism, the same answers). A query
     with SERVICE (Oxigraph would call that server) is refused unless `allow_service`.
+    A library query without parameters gives its stored answer while the store is unchanged
+    (`unkg.answers`), unless `fresh`; otherwise it is evaluated and, on a writable store, kept.
     """
+    from . import answers, changes
+
     if not allow_service:
         refuse_service(query.text, str(query.path))
+    path: Path | None = getattr(store, "path", None) if not terms and answers.storable(query) else None
+    if path is not None and not fresh:
+        stored = answers.lookup(path, query)
+        if stored is not None:
+            return stored
+    # read before evaluating: a write during the evaluation moves the journal past it
+    position = changes.position(path) if path is not None and not getattr(store, "read_only", True) else None
     try:
+        started = time.perf_counter()
         raw = store.query(inline_values(query.text, terms))
-        return from_oxigraph(raw)
+        result = from_oxigraph(raw)
+        if path is not None and position is not None:
+            answers.keep(path, query, position, result, time.perf_counter() - started)
+        return result
     except SyntaxError as exc:
         raise QueryError(f"{query.path}: invalid SPARQL: {exc}") from exc
     except OSError as exc:
