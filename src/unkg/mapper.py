@@ -57,7 +57,7 @@ SCHEMA = _fast(_SCHEMA)
 RDF = _fast(_RDF)
 RDFS = SimpleNamespace(label=_RDFS.label)
 DCTERMS = SimpleNamespace(identifier=_DCTERMS.identifier, title=_DCTERMS.title,
-                          date=_DCTERMS.date, issued=_DCTERMS.issued)
+                          date=_DCTERMS.date, issued=_DCTERMS.issued, subject=_DCTERMS.subject)
 PROV = SimpleNamespace(generatedAtTime=_PROV.generatedAtTime, wasDerivedFrom=_PROV.wasDerivedFrom)
 XSD = SimpleNamespace(date=_XSD.date, dateTime=_XSD.dateTime, integer=_XSD.integer)
 
@@ -305,6 +305,12 @@ class _Mapper:
             add((doc, DCTERMS.title, title))
             add((doc, SCHEMA.name, title))
             add((expr, ELI.title, title))
+            # the topic the title names: resolutions of one annual series share it, whatever
+            # their case, spacing or punctuation ("Non Proliferation" is "Non-Proliferation")
+            subject = self.iris.agenda_topic(r.title)
+            add((doc, DCTERMS.subject, subject))
+            add((subject, RDF.type, UNKG.AgendaTopic))
+            add((subject, RDFS.label, title))
         if r.adopted:
             d = _date(r.adopted)
             for p in (UNKG.dateAdopted, ELI.date_document, DCTERMS.date, SCHEMA.legislationDate):

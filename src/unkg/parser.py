@@ -47,7 +47,7 @@ from .verbs import VerbMatch, guess_verb, match_verb
 
 __all__ = ["PARSER_VERSION", "parse_text", "parse_file"]
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"  # of the parse and the mapping: a new version re-maps texts already loaded
 
 def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
     """Remove footnote markers from text; return the text and the markers found."""
