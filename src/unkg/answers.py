@@ -16,8 +16,8 @@ import hashlib
 import json
 import sqlite3
 import time
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import pyoxigraph as ox
