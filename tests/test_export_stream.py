@@ -192,3 +192,20 @@ def test_one_graph_as_trig(mixed_store: EmbeddedStore) -> None:
                             with_prefixes=False).rstrip("\n") + "\n").encode()
     assert serialize_store(mixed_store, formats.lookup("trig", ("rdf",)), graph) == expected
     assert b"default only" not in expected and b"<http://example.org/g1> {" in expected
+
+
+def test_sorted_lines_merge_presorted_runs(tmp_path: Path) -> None:
+    """Runs written by another process (`write_run`) are merged with the lines sorted here."""
+    import random
+    rng = random.Random(7)
+    words = [f"{rng.choice('ab<é_ ')}{rng.randrange(10**6)}\x00x" for _ in range(2000)]
+    runs = []
+    for n, start in enumerate(range(0, 1600, 400)):
+        runs.append(str(tmp_path / f"run{n}"))
+        extsort.write_run(words[start:start + 400], runs[-1])
+    own = words[1600:]
+    for run_lines in (None, 37):
+        assert list(extsort.sorted_lines(iter(own), run_lines=run_lines, tmpdir=str(tmp_path),
+                                         presorted=runs)) == sorted(words)
+    extsort.write_run([], str(tmp_path / "empty"))
+    assert list(extsort.sorted_lines([], presorted=[str(tmp_path / "empty")])) == []

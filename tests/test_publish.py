@@ -474,3 +474,80 @@ def test_the_index_reads_the_default_graph_and_every_named_graph(tmp_path: Path)
     assert idx.labels[ex + "d"] == "a"  # the least of its labels, whichever graph holds it
     assert idx.cites == {ex + "d": {ex + "s"}, ex + "s": {ex + "d"}}
     assert idx.cited_by == {ex + "s": {ex + "d"}, ex + "d": {ex + "s"}}
+
+
+# ---- one read of a document graph for its page and the dumps --------------------------------
+
+def test_a_page_from_its_graph_read_whole_equals_the_page_from_quad_patterns(site_store: Path) -> None:
+    """A document's page takes its parts' statements from its graph read whole (the read the
+    dumps share): the same triples, and the same files, as one quad pattern per part."""
+    import pyoxigraph as ox
+    from unkg.publish import render_page, session_resolutions
+    from unkg.site_model import build_index, describe
+    with EmbeddedStore(site_store, read_only=True) as st:
+        idx = build_index(st, BASE)
+        sessions = session_resolutions(idx)
+        documents = [iri for iri in sorted(idx.pages) if iri in idx.doc_graph and idx.parts.get(iri)]
+        assert len(documents) >= 10
+        for iri in documents:
+            data, lines = st.tagged_lines(ox.NamedNode(idx.doc_graph[iri]))
+            assert len(lines) == st.count(idx.doc_graph[iri])
+            whole = describe(st, idx, iri, graph_triples=ox.parse(data, ox.RdfFormat.N_TRIPLES))
+            assert whole == describe(st, idx, iri), iri
+            assert len(whole) > len(describe(st, idx, iri, graph_triples=[]))  # the parts came from it
+            assert (render_page(st, idx, iri, sessions, ox.parse(data, ox.RdfFormat.N_TRIPLES))
+                    == render_page(st, idx, iri, sessions)), iri
+
+
+@pytest.mark.parametrize("share", ["none", "some", "all"])
+def test_dumps_merged_from_runs_of_graphs_read_before_equal_the_dumps_read_whole(
+        site_store: Path, tmp_path: Path, share: str) -> None:
+    """The dumps merge the sorted runs of the graphs pages (or the dump process, while the index
+    is built) have read and read the other graphs and the default graph themselves: the same
+    bytes and counts as reading every graph."""
+    import pyoxigraph as ox
+    from unkg import extsort
+    from unkg.publish import _dumps, _Writer, PublishReport
+    with EmbeddedStore(site_store, read_only=True) as st:
+        whole = tmp_path / "whole"
+        whole.mkdir()
+        expected = _dumps(st, _Writer(whole, PublishReport(whole)))
+        graphs = st.named_graphs()
+        taken = {"none": [], "some": graphs[::3], "all": graphs}[share]
+        runs = []
+        for n, start in enumerate(range(0, len(taken), 4)):  # several graphs to a run, as pages do
+            lines = [line for g in taken[start:start + 4] for line in st.tagged_lines(ox.NamedNode(g))[1]]
+            runs.append(str(tmp_path / f"run-{n}"))
+            extsort.write_run(lines, runs[-1])
+        merged = tmp_path / "merged"
+        merged.mkdir()
+        stats = _dumps(st, _Writer(merged, PublishReport(merged)), runs, set(taken))
+    assert (stats.triples, stats.subjects, stats.classes, stats.property_triples, stats.dumps) == \
+        (expected.triples, expected.subjects, expected.classes, expected.property_triples, expected.dumps)
+    assert tree(merged) == tree(whole)
+
+
+def test_the_files_do_not_depend_on_how_many_graphs_the_dump_process_read_first(
+        site_store: Path, published: tuple[Path, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the index is built, the dump process reads graphs until told to stop; pages read
+    the rest whole. An index that takes long (the dump process has read every graph) gives the
+    same files as the fixture's site."""
+    import time
+    import unkg.publish as pub
+    slow = pub.build_index
+
+    def build_index_slowly(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(3)  # the dump process reads the store's ~20 graphs in a fraction of that
+        return slow(*args, **kwargs)
+    monkeypatch.setattr(pub, "build_index", build_index_slowly)
+    read: list[int] = []
+    plan = pub._plan
+
+    def plan_and_note(idx: Any, read_already: Any) -> Any:
+        read.append(len(read_already))
+        return plan(idx, read_already)
+    monkeypatch.setattr(pub, "_plan", plan_and_note)
+    with EmbeddedStore(site_store, read_only=True) as st:
+        publish(st, tmp_path / "site", BASE, jobs=2)
+        assert read == [len(st.named_graphs())]
+    assert tree(tmp_path / "site") == tree(published[0])

@@ -10,21 +10,24 @@ from __future__ import annotations
 import heapq
 import os
 import tempfile
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterable, Iterator, Sequence
 
 RUN_LINES = 250_000  # lines sorted in memory at a time (about 100 MB of N-Quads lines)
 
 
 def sorted_lines(lines: Iterable[str], *, unique: bool = False, run_lines: int | None = None,
-                 tmpdir: str | None = None) -> Iterator[str]:
+                 tmpdir: str | None = None, presorted: Sequence[str] = ()) -> Iterator[str]:
     """`lines` (each without a newline) in code point order; with `unique`, each line once.
 
     Input that fits in one run is sorted in memory; otherwise runs go to a temporary directory
     (`tmpdir`, else the system's) that is removed when the iterator ends or is closed.
+    `presorted` names run files written by `write_run` elsewhere (another process): their lines
+    are merged in (the files are the caller's to remove).
     """
     limit = run_lines or RUN_LINES
     batch: list[str] = []
-    runs: list[IO[str]] = []
+    runs: list[IO[str]] = [open(path, encoding="utf-8", newline="\n") for path in presorted]
+    own = len(runs)  # run files of this call are numbered from here
     workdir: tempfile.TemporaryDirectory[str] | None = None
     try:
         for line in lines:
@@ -32,16 +35,17 @@ def sorted_lines(lines: Iterable[str], *, unique: bool = False, run_lines: int |
             if len(batch) >= limit:
                 if workdir is None:
                     workdir = tempfile.TemporaryDirectory(prefix="unkg-sort-", dir=tmpdir)
-                runs.append(_write_run(batch, workdir.name, len(runs), unique))
+                runs.append(_write_run(batch, workdir.name, len(runs) - own, unique))
                 batch = []
         if not runs:
             merged: Iterable[str] = _sort(batch, unique)
         else:
-            if batch:
-                assert workdir is not None
-                runs.append(_write_run(batch, workdir.name, len(runs), unique))
+            if batch:  # the last batch is merged from memory
+                runs_read = [_read_run(run) for run in runs] + [iter(_sort(batch, unique))]
+            else:
+                runs_read = [_read_run(run) for run in runs]
             del batch
-            merged = heapq.merge(*(_read_run(run) for run in runs))
+            merged = heapq.merge(*runs_read)
         if not unique:
             yield from merged
             return
@@ -72,6 +76,15 @@ def _write_run(batch: list[str], directory: str, number: int, unique: bool) -> I
     run.writelines(line + "\n" for line in _sort(batch, unique))
     run.seek(0)
     return run
+
+
+def write_run(lines: list[str], path: str) -> None:
+    """Sort `lines` (in place) and write them to `path` as a run `sorted_lines(presorted=...)` merges."""
+    lines.sort()
+    with open(path, "w", encoding="utf-8", newline="\n") as run:
+        run.write("\n".join(lines))
+        if lines:
+            run.write("\n")
 
 
 def _read_run(run: IO[str]) -> Iterator[str]:

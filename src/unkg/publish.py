@@ -18,16 +18,17 @@ import io
 import multiprocessing
 import os
 import shutil
+import tempfile
 import time
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
 
-from . import site_html
+from . import extsort, site_html
 from .docs import write_docs
 from .errors import UsageError
 from .export import TurtleWriter, serialize_triples
@@ -112,10 +113,12 @@ def session_resolutions(idx: SiteIndex) -> dict[str, dict[str, list[str]]]:
 
 
 def render_page(store: EmbeddedStore, idx: SiteIndex, iri: str,
-                sessions: dict[str, dict[str, list[str]]] | None = None) -> dict[str, bytes]:
-    """The three forms of one resource's page: {'.ttl': …, '.jsonld': …, '.html': …}."""
+                sessions: dict[str, dict[str, list[str]]] | None = None,
+                graph_triples: Iterable[Any] | None = None) -> dict[str, bytes]:
+    """The three forms of one resource's page: {'.ttl': …, '.jsonld': …, '.html': …}.
+    `graph_triples`: the triples of its document graph, when the caller has read it whole."""
     pointing = pointing_at(store, iri)  # read once for the citing documents and the backlinks
-    triples: set[Triple] = describe(store, idx, iri, pointing)
+    triples: set[Triple] = describe(store, idx, iri, pointing, graph_triples)
     nt = {(str(s), str(p), str(o)) for s, p, o in triples}
     jsonld = site_html.page_jsonld(triples)
     page = site_html.prepare(site_html.Page(iri=iri, relpath=idx.pages[iri], idx=idx, triples=triples,
@@ -164,47 +167,61 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
     forking = jobs != 1 and "fork" in multiprocessing.get_all_start_methods()
     dump_pool = None
     metering: Progress | None = None  # the meter once started (closed whatever happens then)
+    # sorted runs of dump lines, written by whoever reads a graph whole (see _plan)
+    rundir = tempfile.mkdtemp(prefix="unkg-publish-")
     try:
+        prefetching = None
         if forking:
-            # The dumps read the whole store and need no index: a process of their own starts
-            # them now, beside the index scan, which would otherwise leave that core idle.
-            _SHARED.update(store_path=store.path, root=root)
+            # The index scan leaves the second core idle: the dump process meanwhile reads
+            # document graphs for the dumps, until the index is built (see _prefetch_task).
+            stop = multiprocessing.get_context("fork").Event()
+            _SHARED.update(store_path=store.path, root=root, rundir=rundir, stop=stop)
             dump_pool = multiprocessing.get_context("fork").Pool(1)
-            dumping = dump_pool.apply_async(_dump_task)
+            prefetching = dump_pool.apply_async(_prefetch_task)
         idx = build_index(store, base_iri)
         report.skipped = dict(idx.skipped)
         sessions = session_resolutions(idx)
-        pages = sorted(idx.pages)
+        pre_runs: list[str] = []
+        pre_graphs: list[str] = []
+        if prefetching is not None:
+            stop.set()
+            pre_runs, pre_graphs = prefetching.get()
+        pages, covering, chunks, doc_chunks = _plan(idx, pre_graphs)
+        skip = set(pre_graphs) | set(covering.values())
         if jobs is None:
             jobs = min(4, os.cpu_count() or 1) if len(pages) >= 200 else 1
-        chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
         if meter is not None:
             meter.start(len(pages), "pages")
             metering = meter
-        if forking and jobs > 1 and len(chunks) > 1:
-            _render_parallel(store, idx, sessions, pages, chunks, jobs, out, base_iri,
-                             ontology_docs, sitemap_limit, meter)
+        if dump_pool is not None and jobs > 1 and len(chunks) > 1:
+            dumps = _render_parallel(store, idx, sessions, pages, covering, chunks, doc_chunks, jobs, out,
+                                     base_iri, ontology_docs, sitemap_limit, meter, rundir, dump_pool,
+                                     pre_runs, skip)
         else:
-            for start, end in chunks:
-                for iri in pages[start:end]:
-                    for ext, data in render_page(store, idx, iri, sessions).items():
-                        out.write(idx.pages[iri] + ext, data)
-                    report.pages += 1
+            runs = list(pre_runs)
+            checked: dict[str, Path] = {}
+            for number, (start, end) in enumerate(chunks):
+                n_pages, _, _, run = _render_pages(store, idx, sessions, pages[start:end], covering,
+                                                   out.root, checked, rundir, number, report)
+                if run is not None:
+                    runs.append(run)
                 if meter is not None:
-                    meter.advance(end - start)
+                    meter.advance(n_pages)
             _write_static(idx, out, base_iri, ontology_docs, sitemap_limit)
+            if dump_pool is not None:
+                dumps = dump_pool.apply_async(_dump_task, (sorted(runs), sorted(skip))).get()
+                report.files += dumps.files
+                report.bytes += dumps.bytes
+            else:
+                dumps = _dumps(store, out, sorted(runs), skip)
         if dump_pool is not None:
-            dumps = dumping.get()
             dump_pool.close()
-            report.files += dumps.files
-            report.bytes += dumps.bytes
-        else:
-            dumps = _dumps(store, out)
     finally:
         if dump_pool is not None:
             dump_pool.terminate()  # after close(): waits for nothing; after an error: stops the dumps
             dump_pool.join()
         _SHARED.clear()
+        shutil.rmtree(rundir, ignore_errors=True)
         if metering is not None:
             metering.close()
     _write_described(idx, out, base_iri, dumps)
@@ -212,36 +229,112 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
     return report
 
 
+def _plan(idx: SiteIndex, read_already: Sequence[str]) -> tuple[list[str], dict[str, str],
+                                                              list[tuple[int, int]], int]:
+    """The order pages are rendered in and which document graphs they read whole.
+
+    A page of a loaded document reads its document graph once, whole: its parts' statements come
+    from it and its lines go into a sorted run for the dumps, which then read only the graphs
+    that no page read (each graph is read by one page, or by the dump process before the pages
+    start: `read_already`). Those pages come first, so that the dumps can be merged while the
+    other pages render. Returns (pages in that order, page -> graph it reads, chunks as
+    (start, end) in that list, how many chunks hold the pages that read a graph)."""
+    taken = set(read_already)
+    covering: dict[str, str] = {}
+    for iri in sorted(idx.pages):
+        graph = idx.doc_graph.get(iri)
+        if graph is not None and graph not in taken:
+            covering[iri] = graph
+            taken.add(graph)
+    first = [iri for iri in sorted(idx.pages) if iri in covering]
+    pages = first + [iri for iri in sorted(idx.pages) if iri not in covering]
+    # at most MAX_RUNS runs for the dumps to merge (one open file each)
+    size = max(CHUNK, -(-len(first) // MAX_RUNS))
+    chunks = [(start, min(start + size, len(first))) for start in range(0, len(first), size)]
+    doc_chunks = len(chunks)
+    chunks += [(start, min(start + CHUNK, len(pages))) for start in range(len(first), len(pages), CHUNK)]
+    return pages, covering, chunks, doc_chunks
+
+
+def _render_pages(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, dict[str, list[str]]],
+                  pages: list[str], covering: dict[str, str], root: Path, checked: dict[str, Path],
+                  rundir: str, number: int, report: PublishReport | None = None
+                  ) -> tuple[int, int, int, str | None]:
+    """Render `pages` and write their files; the lines of the graphs they read whole go into
+    the sorted run `rundir`/pages-`number`. (pages, files, bytes, run file or None)."""
+    report = report if report is not None else PublishReport(outdir=root)
+    out = _Writer(root, report, checked)
+    before = report.pages, report.files, report.bytes
+    lines: list[str] = []
+    for iri in pages:
+        graph = covering.get(iri)
+        triples = None
+        if graph is not None:
+            data, tagged = store.tagged_lines(ox.NamedNode(graph))
+            lines += tagged
+            if idx.parts.get(iri):
+                triples = ox.parse(data, ox.RdfFormat.N_TRIPLES)
+        for ext, data_out in render_page(store, idx, iri, sessions, triples).items():
+            out.write(idx.pages[iri] + ext, data_out)
+        report.pages += 1
+    run = None
+    if lines:
+        run = os.path.join(rundir, f"pages-{number:06d}")
+        extsort.write_run(lines, run)
+    return report.pages - before[0], report.files - before[1], report.bytes - before[2], run
+
+
 def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, dict[str, list[str]]],
-                     pages: list[str], chunks: list[tuple[int, int]], jobs: int, out: _Writer,
-                     base: str, ontology_docs: Callable[[Path], Any] | None, sitemap_limit: int,
-                     meter: Progress | None) -> None:
-    """Pages in `jobs` forked workers, the files that need no store in this process meanwhile.
-    Each file is written by the one task that renders it, so the output does not depend on the
-    order the tasks finish in."""
+                     pages: list[str], covering: dict[str, str], chunks: list[tuple[int, int]],
+                     doc_chunks: int, jobs: int, out: _Writer, base: str,
+                     ontology_docs: Callable[[Path], Any] | None, sitemap_limit: int,
+                     meter: Progress | None, rundir: str, dump_pool: Any, pre_runs: list[str],
+                     skip: set[str]) -> DumpResult:
+    """Pages in `jobs` forked workers, the files that need no store in this process meanwhile,
+    and the dumps in `dump_pool` as soon as the pages that read graphs whole are done. Each file
+    is written by the one task that renders it, so the output does not depend on the order the
+    tasks finish in."""
     report = out.report
     # children inherit the index by fork and open the store read-only themselves
-    _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root)
+    _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root,
+                   covering=covering, rundir=rundir)
     # The index (millions of objects at 30,000 resolutions) is read, never changed, by the
     # workers: frozen, the collector neither walks it again and again in every worker nor writes
     # its objects' headers, which would copy the pages fork shares into each worker.
     gc.collect()
     gc.freeze()
+    runs = list(pre_runs)
+    dumping = None
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            rendering = pool.imap_unordered(_render_chunk, chunks)
+            rendering = pool.imap_unordered(_render_chunk, list(enumerate(chunks)))
+            waiting = doc_chunks
+            if not waiting:
+                dumping = dump_pool.apply_async(_dump_task, (sorted(runs), sorted(skip)))
             _write_static(idx, out, base, ontology_docs, sitemap_limit)
-            for n_pages, n_files, n_bytes in rendering:
+            for number, n_pages, n_files, n_bytes, run in rendering:
                 report.pages += n_pages
                 report.files += n_files
                 report.bytes += n_bytes
+                if number < doc_chunks:
+                    waiting -= 1
+                    if run is not None:
+                        runs.append(run)
+                    if not waiting:
+                        dumping = dump_pool.apply_async(_dump_task, (sorted(runs), sorted(skip)))
                 if meter is not None:
                     meter.advance(n_pages)
+        assert dumping is not None
+        dumps: DumpResult = dumping.get()
+        report.files += dumps.files
+        report.bytes += dumps.bytes
+        return dumps
     finally:
         gc.unfreeze()
 
 
 CHUNK = 100  # pages per task of a worker process
+MAX_RUNS = 200  # most run files of pages the dumps merge (larger chunks past CHUNK * MAX_RUNS)
 _SHARED: dict[str, Any] = {}  # what forked workers inherit
 _WORKER_STORE: list[EmbeddedStore] = []
 _WORKER_DIRS: dict[str, dict[str, Path]] = {}  # site -> a worker's folders checked to be inside it
@@ -253,23 +346,44 @@ def _worker_store() -> EmbeddedStore:
     return _WORKER_STORE[0]
 
 
-def _render_chunk(bounds: tuple[int, int]) -> tuple[int, int, int]:
-    """In a worker: render pages[start:end]; (pages, files, bytes) written."""
-    store, idx, sessions = _worker_store(), _SHARED["idx"], _SHARED["sessions"]
-    report = PublishReport(outdir=_SHARED["root"])
-    out = _Writer(_SHARED["root"], report, _WORKER_DIRS.setdefault(str(_SHARED["root"]), {}))
-    start, end = bounds
-    for iri in _SHARED["pages"][start:end]:
-        for ext, data in render_page(store, idx, iri, sessions).items():
-            out.write(idx.pages[iri] + ext, data)
-        report.pages += 1
-    return report.pages, report.files, report.bytes
+def _render_chunk(task: tuple[int, tuple[int, int]]) -> tuple[int, int, int, int, str | None]:
+    """In a worker: render pages[start:end]; (chunk number, pages, files, bytes, run file)."""
+    number, (start, end) = task
+    root = _SHARED["root"]
+    counts = _render_pages(_worker_store(), _SHARED["idx"], _SHARED["sessions"], _SHARED["pages"][start:end],
+                           _SHARED["covering"], root, _WORKER_DIRS.setdefault(str(root), {}),
+                           _SHARED["rundir"], number)
+    return (number, *counts)
 
 
-def _dump_task() -> DumpResult:
+def _prefetch_task() -> tuple[list[str], list[str]]:
+    """In the dump process, while the parent builds the index: read named graphs whole into
+    sorted runs until the parent sets `stop`. (run files, graph IRIs read)."""
+    store, stop, rundir = _worker_store(), _SHARED["stop"], _SHARED["rundir"]
+    runs: list[str] = []
+    graphs: list[str] = []
+    lines: list[str] = []
+    for graph in store.raw.named_graphs():
+        if stop.is_set():
+            break
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        lines += store.tagged_lines(graph)[1]
+        graphs.append(graph.value)
+        if len(lines) >= extsort.RUN_LINES:
+            runs.append(os.path.join(rundir, f"prefetch-{len(runs):06d}"))
+            extsort.write_run(lines, runs[-1])
+            lines = []
+    if lines:
+        runs.append(os.path.join(rundir, f"prefetch-{len(runs):06d}"))
+        extsort.write_run(lines, runs[-1])
+    return runs, graphs
+
+
+def _dump_task(runs: list[str], skip: list[str]) -> DumpResult:
     """In a worker: write the dumps (their files are counted in the result)."""
     report = PublishReport(outdir=_SHARED["root"])
-    result = _dumps(_worker_store(), _Writer(_SHARED["root"], report))
+    result = _dumps(_worker_store(), _Writer(_SHARED["root"], report), runs, set(skip))
     result.files, result.bytes = report.files, report.bytes
     return result
 
@@ -316,8 +430,10 @@ class _GzipSink:
 CHUNK_LINES = 50000  # lines of a dump encoded and compressed at a time
 
 
-def _dumps(store: EmbeddedStore, out: _Writer) -> DumpResult:
-    """Write the dumps and count what VoID reports, reading the store once.
+def _dumps(store: EmbeddedStore, out: _Writer, presorted: Sequence[str] = (),
+           read_already: set[str] | frozenset[str] = frozenset()) -> DumpResult:
+    """Write the dumps and count what VoID reports, reading the store once. The graphs in
+    `read_already` are not read again: their lines are in the `presorted` runs.
 
     The Turtle dump and the counts come from the sorted quads in one streaming pass: a subject's
     quads are consecutive, and within it the same triple in several graphs too, so distinct
@@ -334,7 +450,7 @@ def _dumps(store: EmbeddedStore, out: _Writer) -> DumpResult:
     add_triple, add_line = turtle.add, lines.append  # the loop runs once per quad: no lookups
     subject, previous = None, None
     triples = subjects = 0
-    for triple, graph in store.canonical_quads():
+    for triple, graph in store.canonical_quads(skip_graphs=read_already, presorted=presorted):
         add_line(f"{triple} {graph} .\n" if graph else f"{triple} .\n")
         if len(lines) >= CHUNK_LINES:
             nq.write("".join(lines))

@@ -173,10 +173,13 @@ def pointing_at(store: EmbeddedStore, page: str) -> Incoming:
             for q in store.raw.quads_for_pattern(None, None, ox.NamedNode(page), None)}
 
 
-def describe(store: EmbeddedStore, idx: SiteIndex, page: str, pointing: Incoming | None = None) -> set[Triple]:
+def describe(store: EmbeddedStore, idx: SiteIndex, page: str, pointing: Incoming | None = None,
+             graph_triples: Iterable[Any] | None = None) -> set[Triple]:
     """The triples a page publishes: its resource's and its parts' own statements (from every
     graph), plus the eli:cites statements of documents that cite it. `pointing` is
-    `pointing_at(store, page)` when the caller has it already."""
+    `pointing_at(store, page)` when the caller has it already; `graph_triples`, the triples of
+    the page's document graph (`idx.doc_graph[page]`) when the caller has read it whole, which
+    then give the parts' statements instead of one quad pattern per part."""
     raw = store.raw
     out: set[Triple] = set()
     node = ox.NamedNode(page)
@@ -185,7 +188,13 @@ def describe(store: EmbeddedStore, idx: SiteIndex, page: str, pointing: Incoming
     parts = idx.parts.get(page, [])
     if parts:
         graph = idx.doc_graph.get(page)
-        if graph is not None:  # a loaded document's parts are all in its own graph
+        if graph is not None and graph_triples is not None:
+            wanted = set(parts)
+            for t in graph_triples:
+                subject = t.subject
+                if type(subject) is ox.NamedNode and subject.value in wanted:
+                    out.add((subject, t.predicate, t.object))
+        elif graph is not None:  # a loaded document's parts are all in its own graph
             # one pattern per part: a third of a document's graph is not about its parts
             # (the cited documents, sessions, provenance), and skipping it beats one scan
             g = ox.NamedNode(graph)

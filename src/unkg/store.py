@@ -6,7 +6,7 @@ import io
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Collection, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -325,7 +325,9 @@ class EmbeddedStore:
         lines.sort()
         return lines
 
-    def canonical_quads(self, tmpdir: str | None = None, run_lines: int | None = None) -> Iterator[tuple[str, str]]:
+    def canonical_quads(self, tmpdir: str | None = None, run_lines: int | None = None,
+                        skip_graphs: Collection[str] = frozenset(),
+                        presorted: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
         """Every quad as (its triple 's p o', its graph term or '' for the default graph), in the
         canonical order of the N-Quads lines 's p o g .', with memory that does not grow with the store.
 
@@ -334,19 +336,29 @@ class EmbeddedStore:
         (`extsort`). The pairs sort as their lines do: terms delimit themselves (an IRI ends at its
         '>', a literal at its quote, tag or datatype) and N-Triples escapes every control character,
         so joining triple and graph with NUL orders them as ' ' does in 's p o g .', and the
-        default graph ('') before any named one, as 's p o .' sorts before 's p o <g> .'."""
+        default graph ('') before any named one, as 's p o .' sorts before 's p o <g> .'.
+
+        The named graphs in `skip_graphs` (IRIs) are not read: their `tagged_lines` are in the
+        `presorted` run files (`extsort.write_run`), which are merged in."""
         def tagged() -> Iterator[str]:
             graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-            graphs.extend(self._store.named_graphs())
+            graphs.extend(g for g in self._store.named_graphs()
+                          if not (isinstance(g, ox.NamedNode) and g.value in skip_graphs))
             for g in graphs:
-                lines = (self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").decode().split(" .\n")
-                lines.pop()  # the text ends with ' .\n'
-                suffix = "\x00" if isinstance(g, ox.DefaultGraph) else f"\x00{g}"
-                yield from [line + suffix for line in lines]  # no Python frame resumed per line
+                yield from self.tagged_lines(g)[1]  # no Python frame resumed per line
 
-        for item in extsort.sorted_lines(tagged(), tmpdir=tmpdir, run_lines=run_lines):
+        for item in extsort.sorted_lines(tagged(), tmpdir=tmpdir, run_lines=run_lines, presorted=presorted):
             triple, _, graph = item.partition("\x00")
             yield triple, graph
+
+    def tagged_lines(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> tuple[bytes, list[str]]:
+        """One graph's N-Triples text and its lines as `canonical_quads` sorts them ('s p o' NUL
+        graph term), from one read of the graph."""
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        lines = data.decode().split(" .\n")
+        lines.pop()  # the text ends with ' .\n'
+        suffix = "\x00" if isinstance(graph, ox.DefaultGraph) else f"\x00{graph}"
+        return data, [line + suffix for line in lines]
 
     def ntriples_lines(self, graph: str) -> list[bytes]:
         """One graph's triples as sorted N-Triples lines (UTF-8, no newline): the bytes of `nquads_lines`.
