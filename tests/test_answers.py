@@ -179,3 +179,16 @@ def test_every_kind_of_term_comes_back_as_it_was() -> None:
     assert [[None if r[v] is None else str(r[v]) for v in variables] for r in back] == \
            [[None if r[v] is None else str(r[v]) for v in variables] for r in rows]
     assert answers._decode(answers._encode(variables, [])) == (variables, [])
+
+
+def test_a_write_that_bypasses_unkg_needs_fresh_which_keeps_the_new_answer(store: EmbeddedStore) -> None:
+    """The journal does not see writes made on the store directly (documented): the stale answer
+    comes back until `fresh=True`, which evaluates and keeps the new one."""
+    q = library()["resolutions-per-session"]
+    before = _cells(run_local(store, q, {}))
+    graph = next(g for g in store.named_graphs() if "/A/RES/7" in g)
+    store.raw.update(f"DROP GRAPH <{graph}>")  # pyoxigraph itself: no journal record
+    assert _cells(run_local(store, q, {})) == before  # the limitation, as documented
+    fresh = run_local(store, q, {}, fresh=True)
+    assert _cells(fresh) != before
+    assert _cells(run_local(store, q, {})) == _cells(fresh)
