@@ -113,10 +113,8 @@ def _decode(data: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
     return variables, [dict(zip(variables, values)) for values in zip(*columns)]
 
 
-def lookup(store_dir: str | Path, query: LibraryQuery) -> QueryResult | None:
-    """The stored answer of `query`, if the store has not been written since it was kept."""
-    from .queries import QueryResult
-
+def _current(store_dir: str | Path, query: LibraryQuery) -> str | None:
+    """The kept answer's text, if the store has not been written since it was kept."""
     if not storable(query):
         return None
     now = changes.position(store_dir)
@@ -135,8 +133,18 @@ def lookup(store_dir: str | Path, query: LibraryQuery) -> QueryResult | None:
         return None  # an unreadable file answers nothing; the query is evaluated instead
     if row is None or row[0] != _digest(query) or row[1] != str(now):
         return None
+    return str(row[2])
+
+
+def lookup(store_dir: str | Path, query: LibraryQuery) -> QueryResult | None:
+    """The stored answer of `query`, if the store has not been written since it was kept."""
+    from .queries import QueryResult
+
+    text = _current(store_dir, query)
+    if text is None:
+        return None
     try:
-        variables, rows = _decode(json.loads(row[2]))
+        variables, rows = _decode(json.loads(text))
     except (ValueError, KeyError, TypeError, IndexError):
         return None  # written by another version of unkg, or damaged: evaluated instead
     return QueryResult("SELECT", variables, rows)
@@ -182,9 +190,9 @@ def refresh(store: EmbeddedStore) -> dict[str, float]:
 
     took: dict[str, float] = {}
     for name, query in sorted(library().items()):
-        if not storable(query) or lookup(store.path, query) is not None:
+        if not storable(query) or _current(store.path, query) is not None:
             continue
         t = time.perf_counter()
-        run_local(store, query, {})  # keeps the answer (the store is open for writing)
+        run_local(store, query, {}, fresh=True)  # keeps the answer (the store is open for writing)
         took[name] = time.perf_counter() - t
     return took
