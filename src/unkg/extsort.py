@@ -71,19 +71,18 @@ def _sort(batch: list[str], unique: bool) -> list[str]:
 
 def _write_run(batch: list[str], directory: str, number: int, unique: bool) -> IO[str]:
     path = os.path.join(directory, f"run-{number:05d}")
+    write_run(batch, path, unique)
+    return open(path, encoding="utf-8", newline="\n")
+
+
+def write_run(lines: list[str], path: str, unique: bool = False) -> None:
+    """Sort `lines` (in place, unless `unique`) and write them to `path`: a run that
+    `sorted_lines` merges (its own, or given as `presorted=`)."""
+    ordered = _sort(lines, unique)
     # newline="\n": only "\n" ends a line (a literal's U+2028 or a form feed must not)
-    run = open(path, "w+", encoding="utf-8", newline="\n")
-    run.writelines(line + "\n" for line in _sort(batch, unique))
-    run.seek(0)
-    return run
-
-
-def write_run(lines: list[str], path: str) -> None:
-    """Sort `lines` (in place) and write them to `path` as a run `sorted_lines(presorted=...)` merges."""
-    lines.sort()
     with open(path, "w", encoding="utf-8", newline="\n") as run:
-        run.write("\n".join(lines))
-        if lines:
+        run.write("\n".join(ordered))
+        if ordered:
             run.write("\n")
 
 
