@@ -181,9 +181,11 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_second_loader_gets_store_in_use(corpus: tuple[Path, dict[str, str], dict[str, set[str]], float],
-                                         tmp_path: Path) -> None:
-    texts, checksums, reference, _ = corpus
+def load_beside_a_first_loader(texts: Path, tmp_path: Path, single: Path,
+                               *options: str) -> tuple[Path, subprocess.Popen[str], subprocess.CompletedProcess[str]]:
+    """Start loading 60 texts, then, while that load holds the store, load `single` with `options`.
+
+    Returns the store, the first load (finished) and the second."""
     store = tmp_path / "store"
     part = tmp_path / "part"  # enough texts to use the worker processes and take a few seconds
     part.mkdir()
@@ -194,18 +196,37 @@ def test_second_loader_gets_store_in_use(corpus: tuple[Path, dict[str, str], dic
     while not (store / "LOCK").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.2)
-    single = tmp_path / "one"
-    single.mkdir()
-    shutil.copy(TEXTS / "A-RES-61-54.txt", single)
-    second = unkg("--store", str(store), "load", str(single))
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(single, folder)
+    second = unkg("--store", str(store), "load", *options, str(folder))
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
+    return store, first, second
+
+
+def test_second_loader_gets_store_in_use(corpus: tuple[Path, dict[str, str], dict[str, set[str]], float],
+                                         tmp_path: Path) -> None:
+    texts, checksums, reference, _ = corpus
+    store, first, second = load_beside_a_first_loader(texts, tmp_path, TEXTS / "A-RES-61-54.txt")
     assert second.returncode == 5, second.stderr
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and "is in use by another process" in lines[0] and str(store) in lines[0], lines
     assert check_whole_or_absent(store, checksums, reference) == 60
     # and once the first has finished, the second goes through
-    assert unkg("--store", str(store), "load", str(single)).returncode == 0
+    assert unkg("--store", str(store), "load", str(tmp_path / "one")).returncode == 0
+
+
+def test_second_loader_with_wait_loads_after_the_first(corpus: tuple[Path, dict[str, str], dict[str, set[str]], float],
+                                                       tmp_path: Path) -> None:
+    texts, checksums, reference, _ = corpus
+    sixty_first = sorted(texts.iterdir())[60]
+    store, first, second = load_beside_a_first_loader(texts, tmp_path, sixty_first, "--wait", "240")
+    assert second.returncode == 0, second.stderr
+    lines = second.stderr.strip().splitlines()
+    assert "is in use by another process; waiting up to 240 s" in lines[0], lines
+    assert lines[-1].startswith("1 loaded"), lines
+    assert check_whole_or_absent(store, checksums, reference) == 61
 
 
 HALF_BULK_LOAD = """

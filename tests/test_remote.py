@@ -97,7 +97,8 @@ class FakeServer:
     seen: list[Seen] = field(default_factory=list)
 
 
-Responder = Callable[[Seen, int], tuple[int, str, bytes]]
+Responder = Callable[[Seen, int], "tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]"]
+"""(status, content type, body[, more headers]) for the request and its index."""
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def fake_server() -> Iterator[Callable[[Responder], FakeServer]]:
     """Start `http.server`s on 127.0.0.1 that answer with `responder(request, index)`."""
     started: list[ThreadingHTTPServer] = []
 
-    def make(responder: Responder) -> FakeServer:
+    def make(responder: Responder, port: int = 0) -> FakeServer:
         fake = FakeServer("")
         lock = threading.Lock()
 
@@ -116,10 +117,12 @@ def fake_server() -> Iterator[Callable[[Responder], FakeServer]]:
                 with lock:
                     fake.seen.append(seen)
                     index = len(fake.seen) - 1
-                status, ctype, body = responder(seen, index)
+                status, ctype, body, *more = responder(seen, index)
                 self.send_response(status)
                 if ctype:
                     self.send_header("Content-Type", ctype)
+                for name, value in (more[0] if more else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -129,7 +132,7 @@ def fake_server() -> Iterator[Callable[[Responder], FakeServer]]:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         httpd.daemon_threads = True
         threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         started.append(httpd)
@@ -282,8 +285,8 @@ def test_unreachable_server(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/query"
     with pytest.raises(RemoteError, match="cannot reach") as err:
-        query_endpoint(url, "ASK {}", timeout=5)
-    assert url in str(err.value)
+        query_endpoint(url, "ASK {}", timeout=5, retries=0)
+    assert url in str(err.value) and "attempts" not in str(err.value)
 
 
 def test_hung_server_hits_overall_timeout(trickle_server: str, store: EmbeddedStore) -> None:
@@ -510,3 +513,115 @@ def test_cli_fulltext_query_on_endpoint_matches_local(oxigraph_server, tmp_path)
     assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
     as_set = lambda out: {json.dumps(b, sort_keys=True) for b in json.loads(out)["results"]["bindings"]}  # noqa: E731
     assert as_set(local.stdout) == as_set(remote.stdout) and len(as_set(local.stdout)) > 10
+
+
+# ---- retries of remote queries ------------------------------------------------------------------
+
+def forwarding_to(server: OxigraphServer) -> Callable[[Seen], tuple[int, str, bytes]]:
+    """Send a query request on to the real server's query endpoint, and its answer back."""
+    target = urllib.parse.urlsplit(server.query_url)
+
+    def forward(seen: Seen) -> tuple[int, str, bytes]:
+        conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=10)
+        query = urllib.parse.urlsplit(seen.path).query
+        headers = {k: v for k, v in seen.headers.items() if k.lower() in ("accept", "content-type")}
+        conn.request(seen.method, f"{target.path}?{query}", body=seen.body or None, headers=headers)
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        return resp.status, resp.getheader("Content-Type") or "", body
+
+    return forward
+
+
+def test_query_is_asked_again_after_503_and_429(server: OxigraphServer, store: EmbeddedStore,
+                                                fake_server: Callable[..., FakeServer]) -> None:
+    push_graphs(store, server.store_url, timeout=10)
+    forward = forwarding_to(server)
+    busy = {0: (503, "text/plain", b"overloaded", {}), 1: (429, "text/plain", b"slow down", {"Retry-After": "1"})}
+    proxy = fake_server(lambda seen, i: busy[i] if i in busy else forward(seen))
+    waits: list[tuple[str, float]] = []
+    start = time.monotonic()
+    result = query_endpoint(proxy.url + "/query", ALL_QUADS, timeout=10, backoff=0.05,
+                            on_retry=lambda reason, delay: waits.append((reason, delay)))
+    elapsed = time.monotonic() - start
+    assert rows(result) == rows(from_oxigraph(store.query(ALL_QUADS))) and len(result.rows) == TOTAL
+    assert len(proxy.seen) == 3 and {s.method for s in proxy.seen} == {"GET"}
+    assert proxy.seen[0].path == proxy.seen[2].path  # the same request, again
+    assert [d for _, d in waits] == [0.05, 1.0], waits  # back-off, then the server's Retry-After
+    assert "HTTP 503" in waits[0][0] and "overloaded" in waits[0][0] and "HTTP 429" in waits[1][0]
+    assert elapsed >= 1.05
+
+
+def test_query_retries_run_out_with_a_clear_error(fake_server: Callable[..., FakeServer]) -> None:
+    always = fake_server(lambda seen, i: (503, "text/plain", b"down for maintenance",
+                                          {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}))
+    with pytest.raises(EndpointError) as err:
+        query_endpoint(always.url + "/q", "ASK {}", retries=2, backoff=0.05)
+    assert err.value.status == 503 and len(always.seen) == 3
+    assert "down for maintenance" in str(err.value) and str(err.value).endswith("(after 3 attempts)")
+    capped = fake_server(lambda seen, i: (503, "text/plain", b"", {"Retry-After": "3600"}))
+    waits: list[float] = []
+
+    class Enough(Exception):
+        pass
+
+    def record(reason: str, delay: float) -> None:
+        waits.append(delay)
+        raise Enough  # the delay is what is checked; no need to sit through it
+
+    with pytest.raises(Enough):
+        query_endpoint(capped.url + "/q", "ASK {}", retries=1, backoff=0.05, on_retry=record)
+    assert waits == [30.0]  # an hour's Retry-After is not honoured whole
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 500])
+def test_query_answers_that_are_not_transient_are_not_retried(status: int,
+                                                              fake_server: Callable[..., FakeServer]) -> None:
+    fake = fake_server(lambda seen, i: (status, "text/plain", b"no"))
+    with pytest.raises(EndpointError) as err:
+        query_endpoint(fake.url + "/q", "ASK {}", retries=3, backoff=0.05)
+    assert err.value.status == status and len(fake.seen) == 1 and "attempts" not in str(err.value)
+
+
+def test_query_reaches_a_server_that_comes_back(fake_server: Callable[..., FakeServer]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    answer = (200, "application/sparql-results+json", b'{"head":{},"boolean":true}')
+    started: list[FakeServer] = []
+
+    def restart(reason: str, delay: float) -> None:  # the server is back before the next try
+        assert "cannot reach" in reason
+        started.append(fake_server(lambda seen, i: answer, port=port))
+
+    result = query_endpoint(f"http://127.0.0.1:{port}/q", "ASK {}", retries=1, backoff=0.05,
+                            on_retry=restart)
+    assert result.boolean is True and len(started) == 1 and len(started[0].seen) == 1
+
+
+def test_cli_query_retries(server: OxigraphServer, store: EmbeddedStore, tmp_path: Path,
+                           fake_server: Callable[..., FakeServer]) -> None:
+    from click.testing import CliRunner
+
+    from unkg.cli import cli
+
+    always = fake_server(lambda seen, i: (503, "text/plain", b"busy"))
+    query = tmp_path / "ask.rq"
+    query.write_text("ASK { ?s ?p ?o }")
+    runner = CliRunner()
+    failed = runner.invoke(cli, ["--store", str(tmp_path / "none"), "query", str(query), "--endpoint",
+                                 always.url + "/q", "--retries", "1"])
+    assert failed.exit_code == 6 and len(always.seen) == 2, failed.output
+    lines = failed.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0].endswith("busy; trying again in 0.5 s"), lines
+    assert lines[1].startswith("Error: ") and lines[1].endswith("(after 2 attempts)"), lines
+    once = fake_server(lambda seen, i: (503, "text/plain", b"busy"))
+    runner.invoke(cli, ["query", str(query), "--endpoint", once.url + "/q", "--retries", "0"])
+    assert len(once.seen) == 1
+    push_graphs(store, server.store_url, timeout=10)
+    forward = forwarding_to(server)
+    flaky = fake_server(lambda seen, i: (502, "text/plain", b"bad gateway") if i == 0 else forward(seen))
+    ok = runner.invoke(cli, ["query", str(query), "--endpoint", flaky.url + "/q", "-f", "json"])
+    assert ok.exit_code == 0 and '"boolean": true' in ok.stdout, ok.output
+    assert len(flaky.seen) == 2 and "HTTP 502" in ok.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,60 @@ def test_second_process_gets_store_in_use(tmp_path: Path) -> None:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         assert "LOCKED" in out.stdout and "in use" in out.stdout, out.stdout + out.stderr
     assert StoreLockedError.__mro__[1] is StoreError
+
+
+HOLD_LOCK = """
+import sys, time
+import pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def hold_store(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that holds the store for `seconds`, once it has printed "held"."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_writer_waits_for_a_store_in_use(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    with EmbeddedStore(path) as st:
+        st.replace_graphs({G1: NT1})
+    holder = hold_store(path, 1.0)
+    calls: list[float] = []
+    start = time.monotonic()
+    try:
+        with EmbeddedStore(path, wait=30, on_wait=lambda: calls.append(time.monotonic())) as st:
+            opened = time.monotonic() - start
+            assert st.count() == 1
+            st.replace_graphs({G2: NT2})  # it is the writer now
+    finally:
+        holder.wait(timeout=30)
+    assert len(calls) == 1 and calls[0] - start < 0.5, calls  # told once, at the start of the wait
+    assert 0.5 < opened < 10, opened  # opened once the holder let go, not at the end of the 30 s
+    with EmbeddedStore(path, create=False) as st:
+        assert st.count() == 2
+
+
+def test_waiting_for_a_store_ends_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    EmbeddedStore(path).close()
+    holder = hold_store(path, 20)
+    try:
+        start = time.monotonic()
+        with pytest.raises(StoreLockedError, match=r"still in use by another process after 0.4 s") as caught:
+            EmbeddedStore(path, wait=0.4)
+        assert 0.4 <= time.monotonic() - start < 5
+        assert str(path) in str(caught.value) and "--wait" in str(caught.value)
+        with pytest.raises(StoreLockedError, match=r"is in use by another process \(its LOCK"):
+            EmbeddedStore(path)  # no wait: at once
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
 
 
 def test_turtle_export_is_canonical(tmp_path: Path) -> None:

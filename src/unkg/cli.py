@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator, NoReturn, TypeVar
 
 import click
 
@@ -22,6 +22,9 @@ from . import __version__, formats
 from .config import Settings, settings
 from .errors import (FormatError, InputError, QueryError, RemoteError, StoreError, UnkgError,
                      UsageError)
+
+if TYPE_CHECKING:
+    from .store import EmbeddedStore
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_REMOTE = 0, 1, 2, 3, 4, 5, 6
 
@@ -59,15 +62,40 @@ def fail(exc: BaseException, verbose: bool = False) -> NoReturn:
 
 def _settings(ctx: click.Context, store: str | None = None, base_iri: str | None = None) -> Settings:
     root = ctx.find_root().params
+    wait = ctx.meta.get(WAIT_KEY, root.get("wait"))
     try:
-        return settings(base_iri=base_iri or root.get("base_iri"), store=store or root.get("store"))
-    except UnkgError as exc:  # a bad base IRI (exit 2) or an unreadable unkg.toml (exit 3)
+        return settings(base_iri=base_iri or root.get("base_iri"), store=store or root.get("store"),
+                        wait=wait)
+    except UnkgError as exc:  # a bad base IRI or wait (exit 2) or an unreadable unkg.toml (exit 3)
         fail(exc)
 
 
+WAIT_KEY = "unkg.wait"
+WAIT_HELP = ("While another process holds the store, wait up to SECONDS for it (env UNKG_WAIT, "
+             "default 0: fail at once, exit 5).")
+
+
+def _remember_wait(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+    if value is not None:
+        ctx.meta[WAIT_KEY] = value
+
+
 def store_option(f: F) -> F:
+    """--store DIR, and --wait SECONDS for a store in use."""
+    f = click.option("--wait", metavar="SECONDS", type=click.FloatRange(min=0), default=None,
+                     expose_value=False, callback=_remember_wait, help=WAIT_HELP)(f)
     return click.option("--store", "store", metavar="DIR", default=None,
                         help="Store directory (env UNKG_STORE, default ./unkg-data).")(f)
+
+
+def open_store(cfg: Settings, **options: Any) -> EmbeddedStore:
+    """The store of `cfg`, waiting `cfg.wait` seconds for it if another process holds it."""
+    from .store import EmbeddedStore
+
+    def waiting() -> None:
+        log(f"store {cfg.store} is in use by another process; waiting up to {cfg.wait:g} s for it")
+
+    return EmbeddedStore(cfg.store, wait=cfg.wait, on_wait=waiting, **options)
 
 
 def base_option(f: F) -> F:
@@ -173,8 +201,9 @@ def _run(ctx: click.Context, fn: Callable[[], Any]) -> Any:
 @click.version_option(__version__, prog_name="unkg")
 @click.option("--store", metavar="DIR", default=None, help="Store directory (env UNKG_STORE).")
 @click.option("--base-iri", metavar="IRI", default=None, help="Base IRI (env UNKG_BASE_IRI).")
+@click.option("--wait", metavar="SECONDS", type=click.FloatRange(min=0), default=None, help=WAIT_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
-def cli(store: str | None, base_iri: str | None, verbose: bool) -> None:
+def cli(store: str | None, base_iri: str | None, wait: float | None, verbose: bool) -> None:
     """unkg: United Nations resolutions as a linked-data knowledge graph.
 
     Every command reads files or - (stdin) and writes data to stdout (or -o FILE), messages to
@@ -263,7 +292,6 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
       cat data.ttl | unkg load - --input-format ttl
     """
     from .loader import LoadOutcome, load_paths
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store, base_iri)
 
@@ -276,7 +304,7 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
             for w in o.warnings:
                 log(f"warning: {w}")
 
-        with EmbeddedStore(cfg.store) as st:
+        with open_store(cfg) as st:
             report = load_paths(st, paths, base_iri=cfg.base_iri, input_format=input_format,
                                 strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
                                 progress=progress, meter=progress_bar("loading"),
@@ -319,7 +347,6 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
     3 when an input cannot be read. With the sparql engine the store's results are cached per
     document graph (by checksum and shapes); -v logs what was checked and what fell back to pySHACL.
     """
-    from .store import EmbeddedStore
     from .validation import render, validate_files, validate_store
 
     cfg = _settings(ctx, store, base_iri)
@@ -331,7 +358,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
             report = validate_files(paths, cfg.base_iri, extra_shapes, engine=engine,
                                     allow_remote_context=allow_remote_context)
         else:
-            with EmbeddedStore(cfg.store, read_only=False, create=False) as st:
+            with open_store(cfg, read_only=False, create=False) as st:
                 report = validate_store(st, cfg.base_iri, extra_shapes, engine=engine, cache=not no_cache,
                                         meter=progress_bar("validating"))
         write_output(render(report, fmt, fail_on).encode(), output)
@@ -443,6 +470,9 @@ def queries_cmd(name: str | None) -> None:
 @click.option("-o", "--output", default=None, help="Write here instead of stdout.")
 @click.option("--endpoint", default=None, metavar="URL", help="Run on a remote SPARQL 1.1 endpoint.")
 @click.option("--timeout", default=60.0, show_default=True, help="Remote request timeout (s).")
+@click.option("--retries", default=2, show_default=True, type=click.IntRange(min=0),
+              help="Ask the endpoint again after a refused or dropped connection or HTTP 429, 502, "
+                   "503 or 504 (waiting 0.5 s, 1 s, ... or its Retry-After).")
 @click.option("--allow-service", is_flag=True,
               help="Run queries with SERVICE (federated: the engine sends requests to other servers).")
 @click.option("--fresh", is_flag=True,
@@ -452,7 +482,7 @@ def queries_cmd(name: str | None) -> None:
 @base_option
 @click.pass_context
 def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | None,
-          output: str | None, endpoint: str | None, timeout: float, allow_service: bool,
+          output: str | None, endpoint: str | None, timeout: float, retries: int, allow_service: bool,
           fresh: bool, store: str | None, base_iri: str | None) -> None:
     """Run a library query (by name), a .rq file or - (stdin) on the store or an endpoint.
 
@@ -488,17 +518,19 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str | No
         else:
             # full-text parameters are resolved through the local store's index, also for an endpoint
             from .fulltext import resolver
-            from .store import EmbeddedStore
 
-            with EmbeddedStore(cfg.store, create=False) as st:
+            with open_store(cfg, create=False) as st:
                 terms = bind_params(q, values, iris, resolver(st))
                 if not endpoint:
                     result = run_local(st, q, terms, allow_service=allow_service, fresh=fresh)
         if endpoint:
             from .remote import query_endpoint
 
+            def retrying(reason: str, delay: float) -> None:
+                log(f"{reason}; trying again in {delay:g} s")
+
             result = query_endpoint(endpoint, inline_values(q.text, terms), timeout=timeout,
-                                    allow_service=allow_service)
+                                    allow_service=allow_service, retries=retries, on_retry=retrying)
         write_output(format_result(result, out_fmt, _compact(cfg.base_iri)), output)
 
     _run(ctx, go)
@@ -561,7 +593,6 @@ def search(ctx: click.Context, expression: str, session: str | None, kinds: tupl
     from .fulltext import search as run_search
     from .iris import IRIs, session_key
     from .queries import format_result
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store, base_iri)
 
@@ -574,7 +605,7 @@ def search(ctx: click.Context, expression: str, session: str | None, kinds: tupl
                 raise click.UsageError(str(exc)) from None
         guessed = formats.guess(output, ("results",))
         out_fmt = _result_format_name(fmt or (guessed.name if guessed else "table"))
-        with EmbeddedStore(cfg.store, create=False) as st:
+        with open_store(cfg, create=False) as st:
             hits = run_search(st, expression, session=session_iri, kinds=kinds, limit=limit or None)
         write_output(format_result(hits_result(hits), out_fmt, _compact(cfg.base_iri)), output)
 
@@ -594,12 +625,11 @@ def index(ctx: click.Context, rebuild: bool, verify: bool, store: str | None) ->
     a large store ahead of the first search.
     """
     from .fulltext import RefreshReport, open_index, rebuild_index
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store)
 
     def go() -> int:
-        with EmbeddedStore(cfg.store, create=False) as st:
+        with open_store(cfg, create=False) as st:
             if rebuild:
                 idx, report = rebuild_index(st), RefreshReport(rebuilt=True)
             else:
@@ -644,13 +674,12 @@ def export(ctx: click.Context, fmt: str | None, graph: str | None, output: str |
     """
     from .export import write_store
     from .iris import IRIs
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store, base_iri)
 
     def go() -> None:
         out_fmt = formats.resolve(fmt, output, ("rdf",), default="nq" if graph is None else "ttl")
-        with EmbeddedStore(cfg.store, create=False) as st:
+        with open_store(cfg, create=False) as st:
             graph_iri = None
             if graph:
                 graph_iri = graph if "://" in graph else str(IRIs(cfg.base_iri).graph(graph))
@@ -695,12 +724,11 @@ def docs(ctx: click.Context, outdir: str, base_iri: str | None) -> None:
 @click.pass_context
 def info(ctx: click.Context, store: str | None) -> None:
     """Summarise the store: graphs, triples, documents by type."""
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store)
 
     def go() -> None:
-        with EmbeddedStore(cfg.store, create=False) as st:
+        with open_store(cfg, create=False) as st:
             graphs = st.named_graphs()
             click.echo(f"store:   {cfg.store}")
             click.echo(f"graphs:  {len(graphs)}")
@@ -737,7 +765,6 @@ def push(ctx: click.Context, endpoint: str | None, graph_store: str | None, grap
     """
     from .iris import IRIs
     from .remote import default_graph_store, push_graphs
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store, base_iri)
 
@@ -749,7 +776,7 @@ def push(ctx: click.Context, endpoint: str | None, graph_store: str | None, grap
         wanted = [g if "://" in g else str(iris.graph(g)) for g in graphs] or None
         bar = progress_bar("pushing")
         try:
-            with EmbeddedStore(cfg.store, create=False) as st:
+            with open_store(cfg, create=False) as st:
                 report = push_graphs(st, url, graphs=wanted, timeout=timeout, retries=retries,
                                      meter=bar)
         finally:
@@ -787,12 +814,11 @@ def publish(ctx: click.Context, outdir: str, force: bool, jobs: int | None, stor
       unkg publish site/ --force --base-iri https://example.org/un/
     """
     from .publish import publish as publish_site
-    from .store import EmbeddedStore
 
     cfg = _settings(ctx, store, base_iri)
 
     def go() -> None:
-        with EmbeddedStore(cfg.store, read_only=True) as st:
+        with open_store(cfg, read_only=True) as st:
             report = publish_site(st, outdir, cfg.base_iri, force=force, jobs=jobs,
                                   meter=progress_bar("publishing"))
         log(f"published {report.pages} pages, {report.files} files ({report.bytes} bytes) to "

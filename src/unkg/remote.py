@@ -235,17 +235,28 @@ def _sw_body(exc: Exception) -> bytes:
     return value if isinstance(value, bytes) else str(value).encode()
 
 
+RETRY_STATUSES = (429, 502, 503, 504)
+"""Answers that say "not now" (too many requests, a gateway or the server overloaded or restarting)."""
+RETRY_AFTER_LIMIT = 30.0
+"""The longest a server's Retry-After is honoured, in seconds."""
+
+
 def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60.0, method: str = "auto",
                    credentials_env: tuple[str, str] = ("UNKG_ENDPOINT_USER", "UNKG_ENDPOINT_PASSWORD"),
-                   allow_service: bool = False) -> QueryResult:
+                   allow_service: bool = False, retries: int = 2, backoff: float = 0.5,
+                   on_retry: Callable[[str, float], None] | None = None) -> QueryResult:
     """Run a SELECT/ASK/CONSTRUCT/DESCRIBE query on a SPARQL endpoint and return a `QueryResult`.
 
     `method` is "auto" (GET, or POST when the query is longer than 2000 characters), "GET" or "POST".
-    `timeout` bounds the whole request. HTTP basic credentials come from the two environment
+    `timeout` bounds each request. HTTP basic credentials come from the two environment
     variables named by `credentials_env` when the first is set (else a bearer token from
-    UNKG_ENDPOINT_TOKEN). Raises `QueryError` for an update, or for a SERVICE call (the server would
-    send requests on to a third server) unless `allow_service`, and `RemoteError` (`EndpointError`
-    when the server answered) for every remote failure.
+    UNKG_ENDPOINT_TOKEN). A refused or dropped connection and the answers of `RETRY_STATUSES` are
+    tried again `retries` times, after `backoff`, `2*backoff`… seconds (or the server's
+    Retry-After, up to `RETRY_AFTER_LIMIT`); `on_retry(reason, delay)` is called before each wait.
+    A timeout is not retried (the query would likely time out again), nor is any other answer.
+    Raises `QueryError` for an update, or for a SERVICE call (the server would send requests on to
+    a third server) unless `allow_service`, and `RemoteError` (`EndpointError` when the server
+    answered) for every remote failure.
     """
     from SPARQLWrapper import BASIC, GET, JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -286,22 +297,63 @@ def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60.0, method:
         return _Answer(int(getattr(response, "status", 200)),
                        response.headers.get("Content-Type", "") or "", body)
 
-    try:
-        answer = _with_deadline(run, timeout)
-    except _Timeout:
-        raise RemoteError(f"{endpoint}: no complete answer within {timeout:g} s (timeout)") from None
-    except SPARQLWrapperException as exc:
-        raise _error_for(endpoint, _sw_status(exc), "", _sw_body(exc), "SPARQL results") from exc
-    except urllib.error.HTTPError as exc:
+    def attempt() -> _Answer | _Failure:
         try:
-            body = exc.read()
-        except OSError:
-            body = b""
-        raise _error_for(endpoint, exc.code, exc.headers.get("Content-Type", "") or "", body,
-                         "SPARQL results") from exc
-    except (OSError, ValueError) as exc:  # URLError, refused, reset, socket timeout, bad URL
-        raise _unreachable(endpoint, exc) from exc
-    return _convert(endpoint, form, answer)
+            return _with_deadline(run, timeout)
+        except _Timeout:
+            return _Failure(RemoteError(f"{endpoint}: no complete answer within {timeout:g} s (timeout)"))
+        except SPARQLWrapperException as exc:  # 400, 401, 404, 414, 500: not retried
+            return _Failure(_error_for(endpoint, _sw_status(exc), "", _sw_body(exc), "SPARQL results"))
+        except urllib.error.HTTPError as exc:
+            try:
+                body = exc.read()
+            except OSError:
+                body = b""
+            error = _error_for(endpoint, exc.code, exc.headers.get("Content-Type", "") or "", body,
+                               "SPARQL results")
+            if exc.code in RETRY_STATUSES:
+                return _Failure(error, True, _retry_after(exc.headers.get("Retry-After")))
+            return _Failure(error)
+        except (OSError, ValueError) as exc:  # URLError, refused, reset, socket timeout, bad URL
+            reason = getattr(exc, "reason", None) or exc
+            transient = isinstance(reason, (ConnectionError, http.client.HTTPException))
+            return _Failure(_unreachable(endpoint, exc), transient)
+        except http.client.HTTPException as exc:  # the connection dropped mid-answer
+            return _Failure(_unreachable(endpoint, exc), True)
+
+    for tried in range(retries + 1):
+        outcome = attempt()
+        if isinstance(outcome, _Answer):
+            return _convert(endpoint, form, outcome)
+        if not outcome.transient or tried == retries:
+            if tried:
+                outcome.error.args = (f"{outcome.error} (after {tried + 1} attempts)", *outcome.error.args[1:])
+            raise outcome.error
+        delay = backoff * 2 ** tried
+        if outcome.retry_after is not None:
+            delay = max(delay, outcome.retry_after)
+        if on_retry is not None:
+            on_retry(str(outcome.error), delay)
+        time.sleep(delay)
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+@dataclass
+class _Failure:
+    error: RemoteError
+    transient: bool = False
+    retry_after: float | None = None
+
+
+def _retry_after(value: str | None) -> float | None:
+    """A Retry-After given in seconds, capped at `RETRY_AFTER_LIMIT` (an HTTP date is ignored)."""
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        return None
+    if seconds is None or not seconds >= 0:
+        return None
+    return min(seconds, RETRY_AFTER_LIMIT)
 
 
 def _convert(endpoint: str, form: str, answer: _Answer) -> QueryResult:

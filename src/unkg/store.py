@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -22,13 +23,40 @@ IndexRows = dict[str, "tuple[list[Passage], str] | None"]
 """Per graph of a document: its full-text rows and fingerprint (`fulltext.rows_of_triples`), if known."""
 
 
-def _ox_error(path: Path, exc: OSError) -> StoreError:
+def _ox_error(path: Path, exc: OSError, waited: float = 0.0) -> StoreError:
     text = str(exc)
     if "lock" in text.lower():
+        if waited:
+            return StoreLockedError(
+                f"store {path} is still in use by another process after {waited:g} s (its LOCK is "
+                "held); wait longer (--wait SECONDS) or stop the process or server that holds it")
         return StoreLockedError(
             f"store {path} is in use by another process (its LOCK is held); wait for it to finish "
-            "or stop the server that holds it")
+            "(--wait SECONDS waits for it) or stop the server that holds it")
     return StoreError(f"cannot open store {path}: {text}")
+
+
+def _open_writable(path: Path, wait: float, on_wait: Callable[[], None] | None) -> ox.Store:
+    """Open the store for writing; while another process holds its lock, retry for `wait` seconds.
+
+    The lock is RocksDB's, taken at open and held until close, so the only way to wait for it is
+    to try again: every 50 ms at first, then less often, up to once a second.
+    """
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    told = False
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as exc:
+            remaining = deadline - time.monotonic()
+            if "lock" not in str(exc).lower() or remaining <= 0:
+                raise _ox_error(path, exc, wait) from exc
+            if not told and on_wait is not None:
+                on_wait()
+                told = True
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 1.0)
 
 
 PENDING_NAME = "pending-graphs.txt"
@@ -38,7 +66,14 @@ PENDING_NAME = "pending-graphs.txt"
 class EmbeddedStore:
     """A persistent store directory. One process owns it at a time (RocksDB lock)."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True):
+    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True,
+                 wait: float = 0.0, on_wait: Callable[[], None] | None = None):
+        """Open (or create) the store at `path`.
+
+        A writable open needs the store to itself: while another process holds it, it is tried
+        again for `wait` seconds (`on_wait` is called once, when the waiting starts) before
+        `StoreLockedError`.
+        """
         self.path = Path(path)
         self.read_only = read_only
         # the full-text index in the store directory (unkg.fulltext), opened when first needed
@@ -57,10 +92,13 @@ class EmbeddedStore:
                 EmbeddedStore(self.path, create=False).close()
             except StoreLockedError:
                 pass
-        try:
-            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
-        except OSError as exc:
-            raise _ox_error(self.path, exc) from exc
+        if read_only:
+            try:
+                self._store = ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise _ox_error(self.path, exc) from exc
+        else:
+            self._store = _open_writable(self.path, wait, on_wait)
         if not read_only:
             self._finish_interrupted_load()
 
