@@ -7,6 +7,7 @@ import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -165,7 +166,7 @@ def test_cli_query_fresh_and_the_load_log(tmp_path: Path) -> None:
 
 def test_every_kind_of_term_comes_back_as_it_was() -> None:
     xsd = "http://www.w3.org/2001/XMLSchema#"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"a": ox.NamedNode("https://example.org/x"), "b": ox.Literal("1", datatype=ox.NamedNode(xsd + "integer")),
          "c": ox.Literal("Paix", language="fr"), "d": ox.Literal("plain"), "e": None},
         {"a": ox.NamedNode("https://example.org/x"), "b": ox.Literal("2020", datatype=ox.NamedNode(xsd + "gYear")),

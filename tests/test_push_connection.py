@@ -197,7 +197,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]
 
 
 @settings(max_examples=25)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20), min_size=1,
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20), min_size=1,
                 max_size=12))
 def test_body_bytes_are_the_nquads_lines_for_any_text(scratch: EmbeddedStore, texts: list[str]) -> None:
     graph = f"{EX}graph/any"

@@ -194,7 +194,7 @@ def test_shared_reports(store: EmbeddedStore, records: dict[str, Record]) -> Non
 def test_resolution_overview_is_a_graph(store: EmbeddedStore) -> None:
     result = ask(store, "resolution-overview", resolution="A/RES/61/54")
     assert result.form == "GRAPH"
-    assert any("Developments in the field" in str(t.object.value) for t in result.triples)
+    assert any("Developments in the field" in str(t.object) for t in result.triples)
 
 
 def test_resolutions_in_session(store: EmbeddedStore, records: dict[str, Record]) -> None:
@@ -257,7 +257,8 @@ def test_no_library_query_repeats_a_row(store: EmbeddedStore, name: str) -> None
     parameters)."""
     result = ask(store, name)
     if result.form == "GRAPH":  # a CONSTRUCT: its triples
-        rows = Counter((str(t.subject), str(t.predicate), str(t.object)) for t in result.triples)
+        rows: Counter[tuple[str, ...]] = Counter((str(t.subject), str(t.predicate), str(t.object))
+                                                 for t in result.triples)
     else:
         rows = Counter(tuple(str(row.get(v)) for v in result.variables) for row in result.rows)
     assert rows and not [r for r, n in rows.items() if n > 1], name

@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
@@ -138,7 +139,9 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 def test_sparql_get_and_post_with_result_negotiation(served_site: Served, site_store: Path) -> None:
     with EmbeddedStore(site_store, read_only=True) as st:
-        expected = int(next(iter(st.query(COUNT)))["n"].value)  # type: ignore[call-overload]
+        solutions = st.query(COUNT)
+        assert isinstance(solutions, ox.QuerySolutions)
+        expected = int(next(iter(solutions))["n"].value)
     q = urllib.parse.urlencode({"query": COUNT})
     status, headers, body = get(served_site, "/sparql?" + q, "application/sparql-results+json")
     assert status == 200 and headers["content-type"].startswith("application/sparql-results+json")

@@ -482,7 +482,7 @@ def test_broken_graph_is_reported(case: Case, shapes: Graph) -> None:
     found = results(validate(data, shapes))
     focus = URIRef(case.focus if "://" in case.focus else B + case.focus)
     owners = _owned_by(shapes, URIRef(USH + case.shape))
-    severity = SH[case.severity]
+    severity = URIRef(str(SH) + case.severity)
     for f, path, sev, source in found:
         if f != focus or sev != severity or source not in owners:
             continue
