@@ -82,10 +82,14 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
 
 
 # compiled once: _clean_markers runs on every unit of every document
-_GLUED_YEAR_RE = re.compile(r"((?:" + MONTH_RE + r")\s+(?:19|20)\d\d|[–\-−](?:19|20)\d\d)(\d{1,2})(?!\d)")
-_GLUED_WORD_RE = re.compile(r"([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)")
+# each of these starts with a lookahead on the characters a match can begin with: the same
+# matches, and the engine rejects every other position at once instead of trying each branch
+_GLUED_YEAR_RE = re.compile(r"(?=[JFMASOND–\-−])((?:" + MONTH_RE + r")\s+(?:19|20)\d\d|[–\-−](?:19|20)\d\d)(\d{1,2})(?!\d)")
+_GLUED_WORD_RE = re.compile(r"(?=[a-z\)”’\]\d])([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)")
 _SPACED_MARK_RE = re.compile(r"([A-Za-z”’\)\]][,;:.]|(?:19|20)\d\d,)\s(\d{1,3})(?=\s+[a-z]|\s*$)")
 _DIGIT_RE = re.compile(r"\d")
+_SEP_FIRST_RE = re.compile(r"^(_{5,})\s+(\S.*)$")
+_SEP_LAST_RE = re.compile(r"^(.*\S)\s+(_{5,})$")
 _SPACES_RE = re.compile(r"\s{2,}")
 _SPACE_BEFORE_RE = re.compile(r"\s+([,;.])")
 
@@ -432,11 +436,13 @@ def parse_text(text: str, source: str = "<input>", front_matter: dict[str, str] 
     lines: list[_Line] = []
     for i, raw in enumerate(text.split("\n")):
         t = _prep_line(raw)
-        sep = re.match(r"^(_{5,})\s+(\S.*)$", t)
+        # both patterns need five underscores at one end of the line: test that first, since
+        # "(.*\S)" backtracks over the whole of every long line
+        sep = _SEP_FIRST_RE.match(t) if t.startswith("_____") else None
         if sep:  # a re-flowed footnote block: separator and first footnote on one line
             lines.append(_Line(i + 1, sep.group(1)))
             t = sep.group(2)
-        tail = re.match(r"^(.*\S)\s+(_{5,})$", t)
+        tail = _SEP_LAST_RE.match(t) if t.endswith("_____") else None
         if tail:  # a re-flowed paragraph that swallowed the separator line
             lines.append(_Line(i + 1, tail.group(1)))
             t = tail.group(2)

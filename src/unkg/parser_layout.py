@@ -111,6 +111,7 @@ _SPACED_HYPHEN_RE = re.compile(r"(\w) -(?=[A-Z][a-z])")
 _SPACE_PUNCT_RE = re.compile(r"\s+([,;])")
 _MULTISPACE_RE = re.compile(r"\s{2,}")
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_FN_NUMBER_RE = re.compile(r"\d{1,3}")
 
 
 @lru_cache(maxsize=16384)
@@ -215,7 +216,7 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
         elif s.startswith(_M0) and _MARK_RE.match(s):
             ln.kind = "fn"
             ln.fn = int(_MARK_RE.match(s).group(1))  # type: ignore[union-attr]
-        elif re.fullmatch(r"\d{1,3}", s):
+        elif _FN_NUMBER_RE.fullmatch(s):
             ln.kind = "fncand"  # a footnote number alone, its text on the next line
             ln.fn = int(s)
         elif _FNCAND_RE.match(s) and not _OPNUM_RE.match(s):

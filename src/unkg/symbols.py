@@ -265,8 +265,8 @@ _SEP = re.compile(
     r"(?:(?P<kind>resolutions?|decisions?)\s+)?"
 )
 
-_KEYWORD = re.compile(
-    r"(?P<who>(?:Security Council|Human Rights Council|Economic and Social Council|"
+_KEYWORD = re.compile(  # "(?=...)": the letters a match starts with, see _LITERAL_SYMBOL_RE
+    r"(?=[SHECGARrDd])(?P<who>(?:Security Council|Human Rights Council|Economic and Social Council|"
     r"Commission on Human Rights|General Assembly|Assembly|Council|Commission)\s+)?"
     r"(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+(?=[0-9ES])"
 )
@@ -283,6 +283,10 @@ _BODY_BEFORE = re.compile(
 # Symbols of resolutions and decisions of the Assembly, Council, ECOSOC, HRC and the former CHR.
 RESOLUTION_SYMBOL = r"(?:A|S|E)(?:/HRC|/CN\.4)?/(?:RES|DEC)/"
 _RESOLUTION_SYMBOL_RE = re.compile(RESOLUTION_SYMBOL)
+# a resolution symbol printed in full; "(?=[ASE])" (the letters it starts with) lets the engine
+# reject every other position at once: the same matches, found about twice as fast
+_LITERAL_SYMBOL_RE = re.compile(r"(?=[ASE])(?<![\w/])(" + RESOLUTION_SYMBOL
+                                + r"[\w\-/.]*(?:\s?\((?:\d{4}|(?:ES-|S-)?[IVXL]+)\))?)(?![\w/])(?<!\.)")
 
 
 def is_resolution_symbol(symbol: str) -> bool:
@@ -368,7 +372,7 @@ def find_citations(text: str) -> list[Citation]:
             pos = end + sep.end()
         del first
     # literal resolution symbols ("A/RES/70/1", "S/RES/2231 (2015)")
-    for m2 in re.finditer(r"(?<![\w/])(" + RESOLUTION_SYMBOL + r"[\w\-/.]*(?:\s?\((?:\d{4}|(?:ES-|S-)?[IVXL]+)\))?)(?![\w/])(?<!\.)", text):
+    for m2 in _LITERAL_SYMBOL_RE.finditer(text):
         try:
             sym = normalise_symbol(m2.group(1))
         except ValueError:

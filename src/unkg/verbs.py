@@ -152,24 +152,28 @@ class VerbMatch:
 
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-‑’']*")
+# up to 12 words, each after spaces only: where the word-by-word scan below stops (a word ends at
+# its first non-word character; if that is not a space, or no word follows the spaces, the phrase
+# ends), so one match finds the span the tokens come from
+_PHRASE_RE = re.compile(r"(?: *[A-Za-z][A-Za-z\-‑’']*){1,12}")
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Words with their spans, stopping at the first punctuation other than a hyphen."""
+    # runs for every paragraph, several times: one regex match and a split instead of a loop of
+    # matches (the span holds only words and spaces, so splitting at spaces gives the words)
+    m = _PHRASE_RE.match(text)
+    if m is None:
+        return []
     out: list[tuple[str, int, int]] = []
     pos = 0
-    n = len(text)
-    while pos < n and len(out) < 12:
-        while pos < n and text[pos] == " ":
+    for piece in m.group(0).split(" "):
+        if piece:
+            end = pos + len(piece)
+            out.append((piece.lower().replace("‑", "-"), pos, end))
+            pos = end + 1
+        else:
             pos += 1
-        m = _WORD_RE.match(text, pos)
-        if not m:
-            break
-        out.append((m.group(0).lower().replace("‑", "-"), m.start(), m.end()))
-        pos = m.end()
-        if pos < n and text[pos] not in " ":
-            # "Recalling," or "Taking note, in particular, of": a comma ends the phrase
-            break
     return out
 
 
