@@ -61,7 +61,7 @@ def prepared_corpus() -> list[tuple[str, str, str, str]]:
     for path in sorted(TEXTS.iterdir()):
         p = prepare_text(str(path), path.read_bytes(), BASE)
         assert p.symbol
-        graph, nt = next(iter(p.graphs.items()))
+        graph, nt = next(iter(p.doc.ntriples().items()))
         out.append((graph, str(IRIs(BASE).document(p.symbol)), p.symbol, nt))
     return out
 

@@ -6,7 +6,6 @@ import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,7 +17,7 @@ from .errors import InputError, UnkgError
 from .iris import IRIs, slug
 from .progress import Progress
 from .security import external_contexts, refuse_remote_contexts
-from .store import EmbeddedStore, IndexRows, ntriples_of
+from .store import EmbeddedStore, IndexRows, QuadsDocument, nquads_of
 
 TEXT_KINDS = ("input",)
 RDF_KINDS = ("rdf",)
@@ -60,7 +59,7 @@ class LoadReport:
 class _Prepared:
     source: str
     checksum: str
-    graphs: dict[str, str]  # graph IRI -> N-Triples
+    doc: QuadsDocument  # its graph and N-Quads
     symbol: str | None
     triples: int
     warnings: list[str]
@@ -113,31 +112,15 @@ def prepare_text(source: str, data: bytes, base_iri: str, input_format: str | No
     checksum = checksum_of(data)
     provenance = Provenance(source_file=Path(source).name if source != "-" else "<stdin>",
                             checksum=checksum, parser_version=PARSER_VERSION, loaded_at=now_iso())
-    triples = list(record_triples(record, iris, provenance))
-    nt = ntriples_of(triples)
+    triples = list(record_triples(record, iris, provenance))  # without repeats
     warnings = [f"{source}:{w.line}: {w.message}" for w in record.warnings]
     graph = str(iris.graph(record.symbol))
-    # the full-text rows come from the triples here, in parallel, not read back from the store
-    wanted = ROW_PREDICATES
-    rows = rows_of_triples(graph, ((str(s), ps, str(o), _literal_kind(o)) for s, p, o in triples
-                                   if (ps := str(p)) in wanted))
-    return _Prepared(source, checksum, {graph: nt}, record.symbol, len(set(triples)), warnings,
-                     {graph: rows})
-
-
-def _literal_kind(term: object) -> str | None:
-    """None for an IRI, "" for a plain or language-tagged literal, else the literal's datatype."""
-    if not isinstance(term, _rdflib_literal()):
-        return None
-    datatype = getattr(term, "datatype", None)
-    return str(datatype) if datatype is not None else ""
-
-
-@lru_cache(maxsize=1)
-def _rdflib_literal() -> type:
-    from rdflib import Literal  # rdflib only where texts are mapped (the workers)
-
-    return Literal
+    # the N-Quads the store bulk-loads are written here, in parallel, and so are the full-text
+    # rows (from the same pass over the triples) rather than read back from the store
+    nquads, kept = nquads_of(triples, graph, ROW_PREDICATES)
+    rows = rows_of_triples(graph, kept)
+    return _Prepared(source, checksum, QuadsDocument((graph,), nquads), record.symbol, len(triples),
+                     warnings, {graph: rows})
 
 
 def _prepare_worker(args: tuple[str, bytes, str, str | None, bool]) -> _Prepared | LoadOutcome:
@@ -277,7 +260,7 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
         """Write the prepared documents in one go, then report each."""
         if not batch:
             return True
-        errors = store.write_documents([p.graphs for p in batch], [p.rows for p in batch])
+        errors = store.write_documents([p.doc for p in batch], [p.rows for p in batch])
         ok = True
         for prepared, err in zip(batch, errors):
             if not ok:
@@ -285,7 +268,7 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
             if err is not None:
                 ok = record(LoadOutcome(prepared.source, "failed", error=str(err)))
             else:
-                ok = record(LoadOutcome(prepared.source, "loaded", next(iter(prepared.graphs)),
+                ok = record(LoadOutcome(prepared.source, "loaded", prepared.doc.graphs[0],
                                         prepared.symbol, prepared.triples, warnings=prepared.warnings))
         batch.clear()
         limit[0] = min(batch_size, limit[0] * 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
@@ -21,6 +22,42 @@ if TYPE_CHECKING:
 
 IndexRows = dict[str, "tuple[list[Passage], str] | None"]
 """Per graph of a document: its full-text rows and fingerprint (`fulltext.rows_of_triples`), if known."""
+
+
+@dataclass(frozen=True)
+class QuadsDocument:
+    """One document's named graphs as N-Quads lines ("s p o <g> .\\n"), ready for a bulk load.
+
+    The loader's workers write these, so the loading process neither names the graph on each
+    line nor encodes the text: it joins the bytes of a batch and hands them to the store.
+    """
+
+    graphs: tuple[str, ...]
+    nquads: bytes
+
+    def ntriples(self) -> dict[str, str]:
+        """Graph IRI -> its N-Triples (for a replacing write, which goes through SPARQL)."""
+        text = self.nquads.decode("utf-8")
+        ends = {g: f" {ox.NamedNode(g)} .\n" for g in self.graphs}
+        if len(self.graphs) == 1:
+            # a line ends in " <g> .\n" and nowhere else (N-Triples escapes newlines in literals)
+            (g, end), = ends.items()
+            return {g: text.replace(end, " .\n")}
+        out: dict[str, list[str]] = {g: [] for g in self.graphs}
+        for line in text.splitlines(keepends=True):
+            for g, end in ends.items():
+                if line.endswith(end):
+                    out[g].append(line[: -len(end)] + " .\n")
+                    break
+        return {g: "".join(lines) for g, lines in out.items()}
+
+
+def _as_ntriples(doc: dict[str, str] | QuadsDocument) -> dict[str, str]:
+    return doc.ntriples() if isinstance(doc, QuadsDocument) else doc
+
+
+def _graph_names(doc: dict[str, str] | QuadsDocument) -> Iterable[str]:
+    return doc.graphs if isinstance(doc, QuadsDocument) else doc
 
 
 def _ox_error(path: Path, exc: OSError, waited: float = 0.0) -> StoreError:
@@ -228,9 +265,10 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
 
-    def write_documents(self, docs: list[dict[str, str]], rows: list[IndexRows] | None = None
-                        ) -> list[UnkgError | None]:
-        """Write several documents (each: graph IRI -> N-Triples) and say which failed.
+    def write_documents(self, docs: Sequence[dict[str, str] | QuadsDocument],
+                        rows: list[IndexRows] | None = None) -> list[UnkgError | None]:
+        """Write several documents (each: graph IRI -> N-Triples, or its `QuadsDocument`) and
+        say which failed.
 
         Documents whose graphs are all new reach the store together, as N-Quads in one bulk
         load (`Store.bulk_load`, made all or nothing by `_journal`): it writes index files
@@ -249,22 +287,29 @@ class EmbeddedStore:
         def commit_fresh() -> None:
             # N-Triples lines end in " .\n" (a newline inside a term is always escaped), so
             # naming the graph is one replace per document
-            nquads = "".join(
-                (nt if nt.endswith("\n") else nt + "\n").replace(" .\n", f" {ox.NamedNode(g)} .\n")
-                for i in fresh for g, nt in docs[i].items() if nt.strip())
-            names = [g for i in fresh for g in docs[i]]
+            parts: list[bytes] = []
+            for i in fresh:
+                doc = docs[i]
+                if isinstance(doc, QuadsDocument):
+                    parts.append(doc.nquads)  # b"" for a document without triples
+                    continue
+                parts.append("".join(
+                    (nt if nt.endswith("\n") else nt + "\n").replace(" .\n", f" {ox.NamedNode(g)} .\n")
+                    for g, nt in doc.items() if nt.strip()).encode("utf-8"))
+            nquads = b"".join(parts)
+            names = [g for i in fresh for g in _graph_names(docs[i])]
             if names:  # the journal and the full-text index follow, as for replace_graphs
                 changes.record(self.path, names)
                 fulltext.before_write(self, names)
             try:
                 if nquads:
-                    self._bulk_write(nquads.encode("utf-8"), names)
+                    self._bulk_write(nquads, names)
                 if rows is not None:
                     for i in fresh:
                         self._note_rows(rows[i])
             except SyntaxError:
                 for i in fresh:
-                    errors[i] = self._try_replace(docs[i], rows[i] if rows is not None else None)
+                    errors[i] = self._try_replace(_as_ntriples(docs[i]), rows[i] if rows is not None else None)
             except OSError as exc:
                 for i in fresh:
                     errors[i] = StoreError(f"cannot write to store {self.path}: {exc}")
@@ -274,10 +319,11 @@ class EmbeddedStore:
             fresh.clear()
             seen.clear()
 
-        for i, graphs in enumerate(docs):
+        for i, doc in enumerate(docs):
+            graphs = list(_graph_names(doc))
             if any(g in seen or self._store.contains_named_graph(ox.NamedNode(g)) for g in graphs):
                 commit_fresh()  # earlier documents first: a later one replaces their graph
-                errors[i] = self._try_replace(graphs, rows[i] if rows is not None else None)
+                errors[i] = self._try_replace(_as_ntriples(doc), rows[i] if rows is not None else None)
             else:
                 fresh.append(i)
                 seen.update(graphs)
@@ -464,6 +510,41 @@ def ntriples_of(triples: Iterable[tuple[object, object, object]]) -> str:
                 seen[o] = to
         buf.write(f"{ts} {tp} {to} .\n")
     return buf.getvalue()
+
+
+def nquads_of(triples: Iterable[tuple[object, object, object]], graph: str,
+              keep: Collection[str] = frozenset()) -> tuple[bytes, list[tuple[str, str, str, str | None]]]:
+    """N-Quads (UTF-8) of rdflib triples in the named graph `graph`, and, in the same pass, the
+    triples whose predicate is in `keep` as (subject, predicate, object value, object kind): kind
+    None for an IRI, "" for a plain or language-tagged literal, else the literal's datatype (what
+    `fulltext.rows_of_triples` takes)."""
+    end = f" {ox.NamedNode(graph)} .\n"
+    lines: list[str] = []
+    kept: list[tuple[str, str, str, str | None]] = []
+    # predicates, classes and shared nodes recur on many lines: write each term once
+    seen: dict[object, str] = {}
+    preds: dict[object, tuple[str, str | None]] = {}
+    for s, p, o in triples:
+        ts = seen.get(s)
+        if ts is None:
+            ts = seen[s] = s.n3()  # type: ignore[attr-defined]
+        pinfo = preds.get(p)
+        if pinfo is None:
+            ps = str(p)
+            pinfo = preds[p] = (p.n3(), ps if ps in keep else None)  # type: ignore[attr-defined]
+        tp, kp = pinfo
+        if isinstance(o, Literal):
+            to = _nt_object(o)
+            if kp is not None:
+                kept.append((str(s), kp, str(o), str(o.datatype) if o.datatype is not None else ""))
+        else:
+            to = seen.get(o)  # type: ignore[assignment]
+            if to is None:
+                to = seen[o] = o.n3()  # type: ignore[attr-defined]
+            if kp is not None:
+                kept.append((str(s), kp, str(o), None))
+        lines.append(f"{ts} {tp} {to}{end}")
+    return "".join(lines).encode("utf-8"), kept
 
 
 def _nt_object(o: object) -> str:
