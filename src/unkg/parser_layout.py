@@ -102,7 +102,8 @@ def _join(parts: list[str]) -> str:
             out += " " + p
     if " -" in out:
         out = _SPACED_HYPHEN_RE.sub(r"\1-", out)  # "Secretary -General"
-    out = _SPACE_PUNCT_RE.sub(r"\1", out)
+    if "," in out or ";" in out:  # the pattern needs one of them
+        out = _SPACE_PUNCT_RE.sub(r"\1", out)
     return _MULTISPACE_RE.sub(" ", out).strip()
 
 
@@ -246,8 +247,10 @@ def _classify(lines: list[_Line], own: set[str], title: str | None) -> None:
     # a title line next to a line just marked (two-line running heads)
     for _ in range(2):
         for i, ln in enumerate(lines):
-            if ln.kind == "text" and _is_title_fragment(ln.text, title_n, 3):
-                if (i > 0 and lines[i - 1].kind == "break") or (i + 1 < len(lines) and lines[i + 1].kind == "break"):
+            # the neighbours first: few lines are next to furniture, and the test is the same
+            if ln.kind == "text" and (
+                    (i > 0 and lines[i - 1].kind == "break") or (i + 1 < len(lines) and lines[i + 1].kind == "break")):
+                if _is_title_fragment(ln.text, title_n, 3):
                     ln.kind = "break"
 
 
