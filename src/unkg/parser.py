@@ -37,6 +37,7 @@ from .parser_layout import (
     _join,
     _norm,
     _prep_line,
+    _space_before,
     _split_body,
     _units,
 )
@@ -77,7 +78,8 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
         # spaced: "Peoples, 3 there", "Goals, 6 in", paragraph end ", 2"
         text = _SPACED_MARK_RE.sub(glued, text)
     text = _SPACES_RE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_RE.sub(r"\1", text)
+    if _space_before(text, ",;."):
+        text = _SPACE_BEFORE_RE.sub(r"\1", text)
     return text, found
 
 
@@ -90,7 +92,7 @@ _SPACED_MARK_RE = re.compile(r"([A-Za-z”’\)\]][,;:.]|(?:19|20)\d\d,)\s(\d{1,
 _DIGIT_RE = re.compile(r"\d")
 _SEP_FIRST_RE = re.compile(r"^(_{5,})\s+(\S.*)$")
 _SEP_LAST_RE = re.compile(r"^(.*\S)\s+(_{5,})$")
-_SPACES_RE = re.compile(r"\s{2,}")
+_SPACES_RE = re.compile(r"\s\s+")  # r"\s{2,}", see parser_layout._MULTISPACE_RE
 _SPACE_BEFORE_RE = re.compile(r"\s+([,;.])")
 
 
@@ -164,7 +166,7 @@ def _split_glued_closing(units: list[_Unit]) -> list[_Unit]:
     pat = re.compile(r"(?<=[.;:])\s+(?=\d{1,4}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting\b|Adopted\s+at\s+the\s+\d)")
     for u in units:
         t = u.text
-        m = pat.search(t)
+        m = pat.search(t) if "plenary" in t or "Adopted" in t else None  # words the pattern needs
         if m and not _MEETING_RE.match(t):
             out.append(_Unit(list(u.lines), [t[: m.start()]]))
             out.append(_Unit([u.lines[-1]], [t[m.end():]]))

@@ -102,16 +102,30 @@ def _join(parts: list[str]) -> str:
             out += " " + p
     if " -" in out:
         out = _SPACED_HYPHEN_RE.sub(r"\1-", out)  # "Secretary -General"
-    if "," in out or ";" in out:  # the pattern needs one of them
+    if _space_before(out, ",;"):
         out = _SPACE_PUNCT_RE.sub(r"\1", out)
     return _MULTISPACE_RE.sub(" ", out).strip()
 
 
-# compiled once: these run on every line of every document
+def _space_before(text: str, marks: str) -> bool:
+    """Whether whitespace comes right before one of `marks` (what "\\s+[marks]" needs): a few
+    finds, where the regex engine would try a match at every space of the text."""
+    for mark in marks:
+        i = text.find(mark, 1)
+        while i != -1:
+            if text[i - 1].isspace():  # str.isspace is what \s matches
+                return True
+            i = text.find(mark, i + 1)
+    return False
+
+
+# compiled once: these run on every line of every document. A pattern that starts with a
+# character class (r"\s\s+", not r"\s{2,}") lets the engine skip to the places where that
+# character occurs; one that starts with a repeat is tried at every position
 _SPACED_HYPHEN_RE = re.compile(r"(\w) -(?=[A-Z][a-z])")
 _SPACE_PUNCT_RE = re.compile(r"\s+([,;])")
-_MULTISPACE_RE = re.compile(r"\s{2,}")
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_MULTISPACE_RE = re.compile(r"\s\s+")  # r"\s{2,}"
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9][^a-z0-9]*")  # r"[^a-z0-9]+"
 _FN_NUMBER_RE = re.compile(r"\d{1,3}")
 
 

@@ -132,7 +132,8 @@ _COMP = (
     r"|(?:ES|S)-\d{1,2})"
 )
 _SYMBOL = _FIRST + r"(?:/" + _COMP + r")+"
-SYMBOL_RE = re.compile(r"(?<![\w/.\-])(" + _SYMBOL + r"(?:-" + _SYMBOL + r")*)(?![\w/])")
+# "(?=[A-Z])": a symbol starts with a capital; the engine then skips every other position at once
+SYMBOL_RE = re.compile(r"(?=[A-Z])(?<![\w/.\-])(" + _SYMBOL + r"(?:-" + _SYMBOL + r")*)(?![\w/])")
 _SYMBOL_FULL = re.compile(_SYMBOL)
 # Suffixes written as "and Corr.1 and Add.1" or ", Add.1".
 _TAIL_RE = re.compile(r"^(?:\s*(?:,|and|,\s*and)\s*((?:Add|Corr|Rev|Amend)\.\d{1,3}(?:/(?:Add|Corr|Rev)\.\d{1,3})?))")
