@@ -74,9 +74,11 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
         # "2025–20286" / "26 June 20146": year followed by a marker
         text = _GLUED_YEAR_RE.sub(glued, text)
         # "Weapons1", "report4", "2010,1", "session,2"
-        text = _GLUED_WORD_RE.sub(glued, text)
+        if _GLUED_WORD_NEEDS.search(text):
+            text = _GLUED_WORD_RE.sub(glued, text)
         # spaced: "Peoples, 3 there", "Goals, 6 in", paragraph end ", 2"
-        text = _SPACED_MARK_RE.sub(glued, text)
+        if _SPACED_MARK_NEEDS.search(text):
+            text = _SPACED_MARK_RE.sub(glued, text)
     text = _SPACES_RE.sub(" ", text).strip()
     if _space_before(text, ",;."):
         text = _SPACE_BEFORE_RE.sub(r"\1", text)
@@ -89,6 +91,11 @@ def _clean_markers(ctx: _Ctx, text: str) -> tuple[str, list[str]]:
 _GLUED_YEAR_RE = re.compile(r"(?=[JFMASOND–\-−])((?:" + MONTH_RE + r")\s+(?:19|20)\d\d|[–\-−](?:19|20)\d\d)(\d{1,2})(?!\d)")
 _GLUED_WORD_RE = re.compile(r"(?=[a-z\)”’\]\d])([a-z]{3}[”’\)]?|[a-z\)”’\]][,;:.]|\d{4}[,;:.])(\d{1,3})(?=[\s,;.:)]|$)")
 _SPACED_MARK_RE = re.compile(r"([A-Za-z”’\)\]][,;:.]|(?:19|20)\d\d,)\s(\d{1,3})(?=\s+[a-z]|\s*$)")
+# what a match of each needs somewhere: a digit right after a letter, quote, bracket or
+# punctuation mark; punctuation, a space and a digit. Most paragraphs have neither, and these
+# are found at once, where the full patterns are tried at every letter
+_GLUED_WORD_NEEDS = re.compile(r"[a-z”’\),;:.]\d")
+_SPACED_MARK_NEEDS = re.compile(r"[,;:.]\s\d")
 _DIGIT_RE = re.compile(r"\d")
 _SEP_FIRST_RE = re.compile(r"^(_{5,})\s+(\S.*)$")
 _SEP_LAST_RE = re.compile(r"^(.*\S)\s+(_{5,})$")

@@ -208,6 +208,8 @@ _SESSION_RE = re.compile(r"\b(?:at|during|to|before|for)\s+its\s+((?:[A-Za-z]+[\
 
 def extract_mandate(number: int, verb: str | None, text: str) -> Mandate | None:
     """A reporting mandate in an operative paragraph ('Requests the Secretary-General ... to submit a report')."""
+    if "report" not in text and "recommendation" not in text:
+        return None  # every branch of _REPORT_RE2 needs one of these words
     for ask in _ASK_RE.finditer(text):
         body = text[ask.end():]
         nxt = _ASK_RE.search(body)

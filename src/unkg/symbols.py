@@ -332,7 +332,9 @@ def find_citations(text: str) -> list[Citation]:
         raise ValueError("text must be a string")
     text = text.replace("‑", "-").replace("\u2212", "-")
     out: list[Citation] = []
-    for k in _KEYWORD.finditer(text):
+    # every keyword match has "[Rr]esolution" or "[Dd]ecision" in it
+    keywords = _KEYWORD.finditer(text) if "esolution" in text or "ecision" in text else ()
+    for k in keywords:
         who = k.group("who") or ""
         kind = k.group("kind")
         before = text[max(0, k.start() - 80):k.start()]
