@@ -117,6 +117,11 @@ def meeting_record_symbol(number: int, session: str | None, body: str = "General
     return f"A/PV.{int(number)}"
 
 
+@lru_cache(maxsize=8192)  # every paragraph, footnote and citation IRI starts from it
+def _document_iri(base: str, symbol: str) -> URIRef:
+    return URIRef(base + "doc/" + symbol_path(symbol))
+
+
 @dataclass(frozen=True)
 class IRIs:
     """Mints IRIs under one base (configuration: --base-iri, UNKG_BASE_IRI)."""
@@ -134,7 +139,7 @@ class IRIs:
 
     # documents and their parts
     def document(self, symbol: str) -> URIRef:
-        return self._iri("doc/" + symbol_path(symbol))
+        return _document_iri(self.base, symbol)
 
     def expression(self, symbol: str, language: str = "en") -> URIRef:
         return URIRef(f"{self.document(symbol)}/{_segment(language)}")

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from . import extsort
 from .errors import InputError, StoreError, StoreLockedError, UnkgError
@@ -533,7 +533,8 @@ def nquads_of(triples: Iterable[tuple[object, object, object]], graph: str,
             ps = str(p)
             pinfo = preds[p] = (p.n3(), ps if ps in keep else None)  # type: ignore[attr-defined]
         tp, kp = pinfo
-        if isinstance(o, Literal):
+        # type() first: isinstance of rdflib's terms goes through ABCMeta (they are abc.ABCs)
+        if type(o) is Literal or (type(o) is not URIRef and isinstance(o, Literal)):
             to = _nt_object(o)
             if kp is not None:
                 kept.append((str(s), kp, str(o), str(o.datatype) if o.datatype is not None else ""))
