@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from unkg import parser as parser_mod
 from unkg import parser_layout, parser_refs, symbols, verbs
 from unkg.fulltext import ROW_PREDICATES, FulltextIndex, Passage, rows_of_triples
 from unkg.iris import IRIs
-from unkg.loader import prepare_text
+from unkg.loader import load_paths, prepare_text
 from unkg.mapper import Provenance, record_triples
 from unkg.parser import PARSER_VERSION, parse_file
 from unkg.store import EmbeddedStore, QuadsDocument, ntriples_of
@@ -141,32 +142,74 @@ def _store_triples(data: bytes, fmt: ox.RdfFormat) -> set[tuple[str, str, str]]:
     return {(str(q.subject), str(q.predicate), str(q.object)) for q in ox.parse(data, fmt)}
 
 
-@pytest.mark.parametrize("name", ["A-RES-61-54.txt", "A-RES-72-117.json", "A-RES-80-1.railcar.md"])
-def test_prepared_nquads_and_rows_are_the_mapping(name: str) -> None:
-    path = next(CORPUS.rglob(name))
-    data = path.read_bytes()
-    prepared = prepare_text(str(path), data, BASE)
+def _check_prepared(path: Path) -> None:
+    """The worker's N-Quads are the N-Triples of the mapping in the document's graph, and its
+    full-text rows those the mapping's triples give."""
+    prepared = prepare_text(str(path), path.read_bytes(), BASE)
     iris = IRIs(BASE)
     record = parse_file(str(path))
     graph = str(iris.graph(record.symbol or ""))
     assert prepared.doc.graphs == (graph,)
     quads = list(ox.parse(prepared.doc.nquads, ox.RdfFormat.N_QUADS))
     assert {str(q.graph_name) for q in quads} == {f"<{graph}>"}
-    # the same triples as the plain N-Triples of the mapping (load time as the worker wrote it)
+    # the load time as the worker wrote it
     loaded_at = next(str(q.object.value) for q in quads if q.predicate.value.endswith("generatedAtTime"))
     provenance = Provenance(path.name, prepared.checksum, PARSER_VERSION, loaded_at)
     triples = list(record_triples(record, iris, provenance))
     want = _store_triples(ntriples_of(triples).encode(), ox.RdfFormat.N_TRIPLES)
     got = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
-    assert got == want, f"missing {sorted(want - got)[:5]}, added {sorted(got - want)[:5]}"
+    assert got == want, f"{path.name}: missing {sorted(want - got)[:5]}, added {sorted(got - want)[:5]}"
     assert prepared.triples == len(want)
-    # and the full-text rows those triples give
     plain = rows_of_triples(graph, (
         (str(s), str(p), str(o), (str(o.datatype) if o.datatype is not None else "")  # type: ignore[union-attr]
          if type(o).__name__ == "Literal" else None)
         for s, p, o in triples if str(p) in ROW_PREDICATES))
     assert prepared.rows == {graph: plain}
-    assert plain is not None and plain[0], "the corpus text has indexed passages"
+    assert plain is not None and plain[0], "every text here has indexed passages"
+
+
+@pytest.mark.parametrize("name", ["A-RES-61-54.txt", "A-RES-72-117.json", "A-RES-80-1.railcar.md"])
+def test_prepared_nquads_and_rows_are_the_mapping(name: str) -> None:
+    _check_prepared(next(CORPUS.rglob(name)))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Forty texts of every layout the generator writes (raw, reflowed, Markdown, Security Council)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate_corpus
+
+    out = tmp_path_factory.mktemp("generated")
+    generate_corpus(out, 40, seed=5)
+    return sorted(p for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def test_prepared_nquads_and_rows_of_generated_texts(generated: list[Path]) -> None:
+    assert len(generated) == 40 and {p.suffix for p in generated} == {".txt", ".md"}
+    for path in generated:
+        _check_prepared(path)
+
+
+def test_loaded_store_holds_the_prepared_quads(generated: list[Path], tmp_path: Path) -> None:
+    """Through `load_paths` (workers, batches, one bulk load per batch), then again after each
+    text changed (every graph replaced from its N-Quads), the store holds what the worker wrote."""
+    with EmbeddedStore(tmp_path / "store") as store:
+        for round_ in range(2):
+            report = load_paths(store, generated, base_iri=BASE, jobs=2)
+            assert report.count("loaded") == len(generated), report.summary()
+            for path in generated:
+                doc = prepare_text(str(path), path.read_bytes(), BASE).doc
+                (graph,) = doc.graphs
+                want = {(s, p, o) for s, p, o in _store_triples(doc.nquads, ox.RdfFormat.N_QUADS)
+                        if not p.endswith("generatedAtTime>")}
+                got = {(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads(graph)
+                       if not q.predicate.value.endswith("generatedAtTime")}
+                assert got == want, f"{path.name}: missing {sorted(want - got)[:3]}, added {sorted(got - want)[:3]}"
+            if round_ == 0:
+                for path in generated:  # a changed text: same symbol, new checksum, graph replaced
+                    path.write_bytes(path.read_bytes() + b"\n")
+        passages = FulltextIndex.for_store(store).passages()
+        assert len({p.graph for p in passages}) == len(generated)
 
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
