@@ -78,12 +78,28 @@ def test_first_character_lookahead_changes_no_match(pattern: re.Pattern[str], gu
 @pytest.mark.parametrize("pattern, plain", [
     (parser_layout._MULTISPACE_RE, r"\s{2,}"),
     (parser_mod._SPACES_RE, r"\s{2,}"),
-    (parser_layout._NON_ALNUM_RE, r"[^a-z0-9]+"),
+    (parser_layout._SUP_ANY_RE, "[" + parser_layout._SUP + "]+"),
 ])
 def test_patterns_starting_with_a_class_match_as_before(pattern: re.Pattern[str], plain: str) -> None:
     _same_matches(pattern, re.compile(plain))
     for text in SAMPLES[:3000]:
         assert pattern.sub(" ", text) == re.sub(plain, " ", text)
+
+
+def test_norm_as_replacing_other_runs_by_a_space() -> None:
+    for text in SAMPLES + ["Ünïcode — and ⁵ 12", "  A/RES/70/1  ", "", "--"]:
+        assert parser_layout._norm(text) == re.sub(r"[^a-z0-9]+", " ", text.lower()).strip(), text
+
+
+def test_odd_spaces_as_before() -> None:
+    from unkg.readers import normalise_text
+
+    for text in SAMPLES[:2000] + ["a\u00a0b\tc", "\u2009", "plain"]:
+        want = "\n".join(line.rstrip() for line in re.sub(
+            r"[\u00a0\u2007\u202f\u2009\u200a\t]", " ", text.replace("\r\n", "\n").replace("\r", "\n")
+            .replace("\ufeff", "")).replace("\u2011", "-").replace("\u00ad", "").replace("\u200b", "")
+            .replace("\f", "\n").split("\n"))
+        assert normalise_text(text) == want
 
 
 @pytest.mark.parametrize("needs, full", [

@@ -26,12 +26,17 @@ class SourceText:
     input_format: str = "txt"
 
 
+_ODD_SPACES = "\u00a0\u2007\u202f\u2009\u200a\t"
+_ODD_SPACES_RE = re.compile(f"[{_ODD_SPACES}]")
+
+
 def normalise_text(text: str) -> str:
     """Unify line ends and odd characters; strip trailing spaces. Line count is preserved."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\ufeff", "")
     # non-breaking and odd spaces; U+2011 non-breaking hyphen; soft hyphen
-    text = re.sub(r"[\u00a0\u2007\u202f\u2009\u200a\t]", " ", text)
+    if any(c in text for c in _ODD_SPACES):  # a scan per character, where most texts have none
+        text = _ODD_SPACES_RE.sub(" ", text)
     text = text.replace("\u2011", "-").replace("\u00ad", "").replace("\u200b", "")
     text = text.replace("\f", "\n")
     return "\n".join(line.rstrip() for line in text.split("\n"))
