@@ -499,6 +499,61 @@ def test_a_page_from_its_graph_read_whole_equals_the_page_from_quad_patterns(sit
                     == render_page(st, idx, iri, sessions)), iri
 
 
+def test_read_page_from_its_graph_equals_reading_every_graph(site_store: Path, tmp_path: Path) -> None:
+    """`read_page` takes what a document's graph says about the document, its parts and what
+    points at it from the graph read whole (parsed from its dump, or its quads), and asks the store
+    only for the other graphs: the same triples and backlinks as `describe` and `pointing_at`
+    reading every graph. Here also with statements about the document in the default graph and in
+    another named graph, blank nodes pointing at it or named by it, and in the generated store."""
+    import pyoxigraph as ox
+    from unkg.site_model import ELI_CITES, RDF_TYPE, build_index, describe, pointing_at, read_page
+    N = ox.NamedNode
+    doc, graph, other = N(BASE + "doc/X/1"), N(BASE + "record/X/1"), N(BASE + "record/Y/2")
+    part, citer, blank = N(BASE + "doc/X/1/op/1"), N(BASE + "doc/Y/2"), ox.BlankNode("b1")
+    t = N(RDF_TYPE)
+    quads = [
+        ox.Quad(graph, N(UNKG + "describes"), doc, graph),
+        ox.Quad(doc, t, N(UNKG + "Resolution"), graph),
+        ox.Quad(doc, N(UNKG + "symbol"), ox.Literal("X/1"), graph),
+        ox.Quad(doc, N(UNKG + "hasParagraph"), part, graph),
+        ox.Quad(doc, N(UNKG + "note"), blank, graph),
+        ox.Quad(blank, N(UNKG + "about"), doc, graph),
+        ox.Quad(part, t, N(UNKG + "OperativeParagraph"), graph),
+        ox.Quad(part, N(UNKG + "text"), ox.Literal("text", language="en"), graph),
+        ox.Quad(part, N(UNKG + "partOf"), doc, graph),
+        ox.Quad(part, N(UNKG + "said"), ox.Literal("elsewhere"), other),  # not the page's: another graph
+        ox.Quad(doc, N(UNKG + "symbol"), ox.Literal("X/1"), other),  # the same triple in two graphs
+        ox.Quad(doc, N(UNKG + "restated"), ox.Literal("in another graph"), other),
+        ox.Quad(doc, N(UNKG + "inDefault"), ox.Literal("in the default graph")),
+        ox.Quad(citer, t, N(UNKG + "Resolution"), other),
+        ox.Quad(citer, N(ELI_CITES), doc, other),
+        ox.Quad(ox.BlankNode("b2"), N(UNKG + "about"), doc),
+    ]
+    small = tmp_path / "small"
+    with EmbeddedStore(small) as st:
+        st.raw.extend(quads)
+    for path in (small, site_store):
+        with EmbeddedStore(path, read_only=True) as st:
+            idx = build_index(st, BASE)
+            documents = [iri for iri in sorted(idx.pages) if iri in idx.doc_graph]
+            assert documents
+            for iri in documents:
+                expected = describe(st, idx, iri), pointing_at(st, iri)
+                data, _ = st.tagged_lines(N(idx.doc_graph[iri]))
+                assert read_page(st, idx, iri, list(ox.parse(data, ox.RdfFormat.N_TRIPLES))) == expected, iri
+                as_quads = list(st.raw.quads_for_pattern(None, None, None, N(idx.doc_graph[iri])))
+                assert read_page(st, idx, iri, as_quads) == expected, iri
+                assert read_page(st, idx, iri) == expected, iri
+            if path == small:
+                triples, pointing = read_page(st, idx, doc.value, as_quads)
+                assert (doc, N(UNKG + "inDefault"), ox.Literal("in the default graph")) in triples
+                assert (doc, N(UNKG + "restated"), ox.Literal("in another graph")) in triples
+                assert (citer, N(ELI_CITES), doc) in triples
+                assert (part, N(UNKG + "said"), ox.Literal("elsewhere")) not in triples
+                assert {(blank, N(UNKG + "about")), (ox.BlankNode("b2"), N(UNKG + "about")),
+                        (part, N(UNKG + "partOf")), (citer, N(ELI_CITES))} <= pointing
+
+
 @pytest.mark.parametrize("share", ["none", "some", "all"])
 def test_dumps_merged_from_runs_of_graphs_read_before_equal_the_dumps_read_whole(
         site_store: Path, tmp_path: Path, share: str) -> None:

@@ -34,7 +34,7 @@ from .errors import UsageError
 from .export import TurtleWriter, serialize_triples
 from .progress import Progress
 from .resources import project_dir
-from .site_model import UNKG, SiteIndex, Triple, build_index, describe, incoming, pointing_at
+from .site_model import UNKG, SiteIndex, build_index, incoming, read_page
 from .sitepaths import UnsafePathError, inside
 from .store import EmbeddedStore
 from .vocabularies import LICENSE
@@ -117,8 +117,8 @@ def render_page(store: EmbeddedStore, idx: SiteIndex, iri: str,
                 graph_triples: Iterable[Any] | None = None) -> dict[str, bytes]:
     """The three forms of one resource's page: {'.ttl': …, '.jsonld': …, '.html': …}.
     `graph_triples`: the triples of its document graph, when the caller has read it whole."""
-    pointing = pointing_at(store, iri)  # read once for the citing documents and the backlinks
-    triples: set[Triple] = describe(store, idx, iri, pointing, graph_triples)
+    # what points at it is read once, for the citing documents and the backlinks
+    triples, pointing = read_page(store, idx, iri, graph_triples)
     nt = {(str(s), str(p), str(o)) for s, p, o in triples}
     jsonld = site_html.page_jsonld(triples)
     page = site_html.prepare(site_html.Page(iri=iri, relpath=idx.pages[iri], idx=idx, triples=triples,
@@ -268,12 +268,15 @@ def _render_pages(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, dict
     lines: list[str] = []
     for iri in pages:
         graph = covering.get(iri)
-        triples = None
+        triples: list[Any] | None = None
         if graph is not None:
             data, tagged = store.tagged_lines(ox.NamedNode(graph))
             lines += tagged
-            if idx.parts.get(iri):
-                triples = ox.parse(data, ox.RdfFormat.N_TRIPLES)
+            triples = list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+        elif iri in idx.doc_graph:  # its graph went to the dumps before (see _prefetch_task)
+            # one scan of the graph: cheaper than a pattern per part and reading the document's
+            # own statements from every graph (2.6 against 4 ms a document at 3,000)
+            triples = list(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(idx.doc_graph[iri])))
         for ext, data_out in render_page(store, idx, iri, sessions, triples).items():
             out.write(idx.pages[iri] + ext, data_out)
         report.pages += 1

@@ -215,6 +215,51 @@ def describe(store: EmbeddedStore, idx: SiteIndex, page: str, pointing: Incoming
     return out
 
 
+def read_page(store: EmbeddedStore, idx: SiteIndex, page: str,
+              graph_triples: Iterable[Any] | None = None) -> tuple[set[Triple], Incoming]:
+    """`describe(store, idx, page)` and `pointing_at(store, page)`, read once.
+
+    With `graph_triples`, the triples of the page's document graph read whole, the statements in
+    that graph (three quarters of what a document's page reads about itself and what points at it)
+    come from them in one pass, and the store is asked only for the statements in the other graphs:
+    two queries that skip that graph compare its encoded name and decode nothing of its rows,
+    which costs a fifth of reading them again (measured at 3,000 resolutions: 0.5 against 1.7 ms
+    a document)."""
+    graph = idx.doc_graph.get(page)
+    if graph_triples is None or graph is None:
+        read = pointing_at(store, page)
+        return describe(store, idx, page, read), read
+    raw = store.raw
+    node = ox.NamedNode(page)
+    out: set[Triple] = set()
+    pointing: Incoming = set()
+    wanted = set(idx.parts.get(page, ()))
+    named = ox.NamedNode
+    for t in graph_triples:
+        subject, obj = t.subject, t.object
+        if type(subject) is named:
+            value = subject.value
+            if value == page or value in wanted:
+                out.add((subject, t.predicate, obj))
+        if type(obj) is named and obj.value == page:
+            pointing.add((subject, t.predicate))
+    # the IRIs are NamedNodes' own N-Triples forms, which Oxigraph has validated: safe in a query
+    n, g = str(node), str(ox.NamedNode(graph))
+    elsewhere = "{{ {{ {0} }} UNION {{ GRAPH ?g {{ {0} }} FILTER(?g != " + g + ") }} }}"
+    about = raw.query(f"SELECT ?p ?o WHERE {elsewhere.format(n + ' ?p ?o')}", use_default_graph_as_union=False)
+    assert isinstance(about, ox.QuerySolutions)
+    for row in about:
+        out.add((node, row[0], row[1]))
+    at = raw.query(f"SELECT ?s ?p WHERE {elsewhere.format('?s ?p ' + n)}", use_default_graph_as_union=False)
+    assert isinstance(at, ox.QuerySolutions)
+    for row in at:
+        pointing.add((row[0], row[1]))
+    for s, p in pointing:
+        if p.value == ELI_CITES and isinstance(s, ox.NamedNode):
+            out.add((s, p, node))
+    return out, pointing
+
+
 def incoming(store: EmbeddedStore, idx: SiteIndex, page: str,
              pointing: Incoming | None = None) -> list[tuple[str, str]]:
     """(predicate, page IRI) of the pages whose resource or parts point at `page`, sorted."""
