@@ -23,7 +23,7 @@ import time
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
@@ -182,10 +182,12 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
         report.skipped = dict(idx.skipped)
         sessions = session_resolutions(idx)
         pre_runs: list[str] = []
-        pre_graphs: list[str] = []
+        spooled: dict[str, tuple[int, int]] = {}
         if prefetching is not None:
             stop.set()
-            pre_runs, pre_graphs = prefetching.get()
+            pre_runs, spooled = prefetching.get()
+        pre_graphs = list(spooled)
+        spool = (os.path.join(rundir, SPOOL), spooled)
         pages, covering, chunks, doc_chunks = _plan(idx, pre_graphs)
         skip = set(pre_graphs) | set(covering.values())
         if jobs is None:
@@ -196,13 +198,13 @@ def publish(store: EmbeddedStore, outdir: str | Path, base_iri: str, force: bool
         if dump_pool is not None and jobs > 1 and len(chunks) > 1:
             dumps = _render_parallel(store, idx, sessions, pages, covering, chunks, doc_chunks, jobs, out,
                                      base_iri, ontology_docs, sitemap_limit, meter, rundir, dump_pool,
-                                     pre_runs, skip)
+                                     pre_runs, skip, spool)
         else:
             runs = list(pre_runs)
             checked: dict[str, Path] = {}
             for number, (start, end) in enumerate(chunks):
                 n_pages, _, _, run = _render_pages(store, idx, sessions, pages[start:end], covering,
-                                                   out.root, checked, rundir, number, report)
+                                                   out.root, checked, rundir, number, report, spool)
                 if run is not None:
                     runs.append(run)
                 if meter is not None:
@@ -258,28 +260,45 @@ def _plan(idx: SiteIndex, read_already: Sequence[str]) -> tuple[list[str], dict[
 
 def _render_pages(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, dict[str, list[str]]],
                   pages: list[str], covering: dict[str, str], root: Path, checked: dict[str, Path],
-                  rundir: str, number: int, report: PublishReport | None = None
+                  rundir: str, number: int, report: PublishReport | None = None,
+                  spool: tuple[str, dict[str, tuple[int, int]]] | None = None
                   ) -> tuple[int, int, int, str | None]:
     """Render `pages` and write their files; the lines of the graphs they read whole go into
-    the sorted run `rundir`/pages-`number`. (pages, files, bytes, run file or None)."""
+    the sorted run `rundir`/pages-`number`. A document whose graph the dump process has read
+    already (`spool`: the file it wrote that graph's N-Triples to, and graph -> (offset, length)
+    there) parses it from there. (pages, files, bytes, run file or None)."""
     report = report if report is not None else PublishReport(outdir=root)
     out = _Writer(root, report, checked)
     before = report.pages, report.files, report.bytes
     lines: list[str] = []
-    for iri in pages:
-        graph = covering.get(iri)
-        triples: list[Any] | None = None
-        if graph is not None:
-            data, tagged = store.tagged_lines(ox.NamedNode(graph))
-            lines += tagged
-            triples = list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
-        elif iri in idx.doc_graph:  # its graph went to the dumps before (see _prefetch_task)
-            # one scan of the graph: cheaper than a pattern per part and reading the document's
-            # own statements from every graph (2.6 against 4 ms a document at 3,000)
-            triples = list(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(idx.doc_graph[iri])))
-        for ext, data_out in render_page(store, idx, iri, sessions, triples).items():
-            out.write(idx.pages[iri] + ext, data_out)
-        report.pages += 1
+    spooled = spool[1] if spool is not None else {}
+    spool_file: BinaryIO | None = None
+    try:
+        for iri in pages:
+            graph = covering.get(iri)
+            triples: list[Any] | None = None
+            if graph is not None:
+                data, tagged = store.tagged_lines(ox.NamedNode(graph))
+                lines += tagged
+                triples = list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+            elif iri in idx.doc_graph:  # its graph was read before, by the dump process or another page
+                doc_graph = idx.doc_graph[iri]
+                at = spooled.get(doc_graph)
+                if at is not None:  # parsing its text again costs a third of reading the store again
+                    if spool_file is None:
+                        assert spool is not None
+                        spool_file = open(spool[0], "rb")
+                    spool_file.seek(at[0])
+                    triples = list(ox.parse(spool_file.read(at[1]), ox.RdfFormat.N_TRIPLES))
+                else:  # one scan of the graph: cheaper than a pattern per part and reading the
+                    # document's own statements from every graph (2.6 against 4 ms a document)
+                    triples = list(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(doc_graph)))
+            for ext, data_out in render_page(store, idx, iri, sessions, triples).items():
+                out.write(idx.pages[iri] + ext, data_out)
+            report.pages += 1
+    finally:
+        if spool_file is not None:
+            spool_file.close()
     run = None
     if lines:
         run = os.path.join(rundir, f"pages-{number:06d}")
@@ -292,14 +311,14 @@ def _render_parallel(store: EmbeddedStore, idx: SiteIndex, sessions: dict[str, d
                      doc_chunks: int, jobs: int, out: _Writer, base: str,
                      ontology_docs: Callable[[Path], Any] | None, sitemap_limit: int,
                      meter: Progress | None, rundir: str, dump_pool: Any, pre_runs: list[str],
-                     skip: set[str]) -> DumpResult:
+                     skip: set[str], spool: tuple[str, dict[str, tuple[int, int]]] | None = None) -> DumpResult:
     """Pages in `jobs` forked workers, the files that need no store in this process meanwhile,
     and the dumps in `dump_pool` as soon as the pages that read graphs whole are done. Each file
     is written by the one task that renders it, so the output does not depend on the order the
     tasks finish in."""
     report = out.report
     # children inherit the index by fork and open the store read-only themselves
-    _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root,
+    _SHARED.update(store_path=store.path, idx=idx, sessions=sessions, pages=pages, root=out.root, spool=spool,
                    covering=covering, rundir=rundir)
     # The index (millions of objects at 30,000 resolutions) is read, never changed, by the
     # workers: frozen, the collector neither walks it again and again in every worker nor writes
@@ -355,28 +374,38 @@ def _render_chunk(task: tuple[int, tuple[int, int]]) -> tuple[int, int, int, int
     root = _SHARED["root"]
     counts = _render_pages(_worker_store(), _SHARED["idx"], _SHARED["sessions"], _SHARED["pages"][start:end],
                            _SHARED["covering"], root, _WORKER_DIRS.setdefault(str(root), {}),
-                           _SHARED["rundir"], number)
+                           _SHARED["rundir"], number, spool=_SHARED.get("spool"))
     return (number, *counts)
 
 
-def _prefetch_task() -> tuple[list[str], list[str]]:
+SPOOL = "prefetched.nt"  # in the run folder: the N-Triples of the graphs the dump process read first
+
+
+def _prefetch_task() -> tuple[list[str], dict[str, tuple[int, int]]]:
     """In the dump process, while the parent builds the index: read named graphs whole into
-    sorted runs until the parent sets `stop`. (run files, graph IRIs read)."""
+    sorted runs until the parent sets `stop`, and append each graph's N-Triples to the spool
+    file, where its document's page parses them again instead of reading the store again.
+    (run files, graph IRI -> (offset, length) in the spool file, in the order read)."""
     store, stop, rundir = _worker_store(), _SHARED["stop"], _SHARED["rundir"]
     runs: list[str] = []
-    graphs: list[str] = []
+    graphs: dict[str, tuple[int, int]] = {}
     lines: list[str] = []
-    for graph in store.raw.named_graphs():
-        if stop.is_set():
-            break
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        lines += store.tagged_lines(graph)[1]
-        graphs.append(graph.value)
-        if len(lines) >= extsort.RUN_LINES:
-            runs.append(os.path.join(rundir, f"prefetch-{len(runs):06d}"))
-            extsort.write_run(lines, runs[-1])
-            lines = []
+    offset = 0
+    with open(os.path.join(rundir, SPOOL), "wb") as spool:
+        for graph in store.raw.named_graphs():
+            if stop.is_set():
+                break
+            if not isinstance(graph, ox.NamedNode):
+                continue
+            data, tagged = store.tagged_lines(graph)
+            lines += tagged
+            spool.write(data)
+            graphs[graph.value] = (offset, len(data))
+            offset += len(data)
+            if len(lines) >= extsort.RUN_LINES:
+                runs.append(os.path.join(rundir, f"prefetch-{len(runs):06d}"))
+                extsort.write_run(lines, runs[-1])
+                lines = []
     if lines:
         runs.append(os.path.join(rundir, f"prefetch-{len(runs):06d}"))
         extsort.write_run(lines, runs[-1])
