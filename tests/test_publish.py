@@ -506,7 +506,7 @@ def test_read_page_from_its_graph_equals_reading_every_graph(site_store: Path, t
     reading every graph. Here also with statements about the document in the default graph and in
     another named graph, blank nodes pointing at it or named by it, and in the generated store."""
     import pyoxigraph as ox
-    from unkg.site_model import ELI_CITES, RDF_TYPE, build_index, describe, pointing_at, read_page
+    from unkg.site_model import ELI_CITES, RDF_TYPE, SHARED_CLASSES, build_index, describe, pointing_at, read_page
     N = ox.NamedNode
     doc, graph, other = N(BASE + "doc/X/1"), N(BASE + "record/X/1"), N(BASE + "record/Y/2")
     part, citer, blank = N(BASE + "doc/X/1/op/1"), N(BASE + "doc/Y/2"), ox.BlankNode("b1")
@@ -528,6 +528,15 @@ def test_read_page_from_its_graph_equals_reading_every_graph(site_store: Path, t
         ox.Quad(citer, t, N(UNKG + "Resolution"), other),
         ox.Quad(citer, N(ELI_CITES), doc, other),
         ox.Quad(ox.BlankNode("b2"), N(UNKG + "about"), doc),
+        # a session, stated in every graph that names it: read by one DISTINCT query each way
+        *(ox.Quad(session, p, o, g) for g in (graph, other, ox.DefaultGraph()) for session, p, o in (
+            (N(BASE + "session/ga/1"), t, N(UNKG + "Session")),
+            (N(BASE + "session/ga/1"), N(UNKG + "label"), ox.Literal("first session")),
+            (doc, N(UNKG + "session"), N(BASE + "session/ga/1")),
+            (ox.BlankNode("b3"), N(UNKG + "during"), N(BASE + "session/ga/1")))),
+        ox.Quad(N(BASE + "session/ga/1"), N(UNKG + "only"), ox.Literal("here"), other),
+        ox.Quad(N(BASE + "session/ga/1"), N(UNKG + "inDefault"), ox.Literal("only there")),
+        ox.Quad(ox.BlankNode("b4"), N(UNKG + "during"), N(BASE + "session/ga/1")),
     ]
     small = tmp_path / "small"
     with EmbeddedStore(small) as st:
@@ -544,6 +553,10 @@ def test_read_page_from_its_graph_equals_reading_every_graph(site_store: Path, t
                 as_quads = list(st.raw.quads_for_pattern(None, None, None, N(idx.doc_graph[iri])))
                 assert read_page(st, idx, iri, as_quads) == expected, iri
                 assert read_page(st, idx, iri) == expected, iri
+            shared = [iri for iri in idx.pages if idx.types[iri] & SHARED_CLASSES]
+            assert shared
+            for iri in sorted(idx.pages):  # the other pages, the shared resources' among them
+                assert read_page(st, idx, iri) == (describe(st, idx, iri), pointing_at(st, iri)), iri
             if path == small:
                 triples, pointing = read_page(st, idx, doc.value, as_quads)
                 assert (doc, N(UNKG + "inDefault"), ox.Literal("in the default graph")) in triples
@@ -552,6 +565,10 @@ def test_read_page_from_its_graph_equals_reading_every_graph(site_store: Path, t
                 assert (part, N(UNKG + "said"), ox.Literal("elsewhere")) not in triples
                 assert {(blank, N(UNKG + "about")), (ox.BlankNode("b2"), N(UNKG + "about")),
                         (part, N(UNKG + "partOf")), (citer, N(ELI_CITES))} <= pointing
+                triples, pointing = read_page(st, idx, BASE + "session/ga/1")
+                assert len(triples) == 4 and pointing == {(doc, N(UNKG + "session")),
+                                                          (ox.BlankNode("b3"), N(UNKG + "during")),
+                                                          (ox.BlankNode("b4"), N(UNKG + "during"))}
 
 
 @pytest.mark.parametrize("share", ["none", "some", "all"])
