@@ -74,7 +74,7 @@ class SiteIndex:
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ") or iri
 
     def is_resolution(self, iri: str) -> bool:
-        return bool(self.types.get(iri, set()) & RESOLUTION_CLASSES)
+        return not RESOLUTION_CLASSES.isdisjoint(self.types.get(iri, ()))  # no set built per call
 
 
 def anchor_of(part: str, page: str) -> str:
