@@ -7,7 +7,7 @@ import os
 import random
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Generator, Iterator, cast
 
 import pyoxigraph as ox
 import pytest
@@ -49,7 +49,8 @@ def _sort_dirs(root: str) -> list[str]:
 
 
 def test_runs_are_removed_when_the_reader_stops_early(tmp_path: Path) -> None:
-    stream = extsort.sorted_lines(iter(_awkward_lines(100, seed=1)), run_lines=10, tmpdir=str(tmp_path))
+    stream = cast(Generator[str, None, None],
+                  extsort.sorted_lines(iter(_awkward_lines(100, seed=1)), run_lines=10, tmpdir=str(tmp_path)))
     next(stream)
     assert len(_sort_dirs(str(tmp_path))) == 1 and len(os.listdir(tmp_path / _sort_dirs(str(tmp_path))[0])) > 1
     stream.close()
@@ -66,9 +67,9 @@ def _add_awkward_quads(st: EmbeddedStore) -> None:
     nodes, a triple in two graphs, IRIs that are prefixes of others, node ids that sort one way
     as N-Triples terms and another as JSON-LD @ids, literals with quotes, newlines, tags, types."""
     typ = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    nodes = [ox.NamedNode(EX + "s"), ox.NamedNode(EX + "s/1"), ox.NamedNode(EX + "s-"),
+    nodes: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(EX + "s"), ox.NamedNode(EX + "s/1"), ox.NamedNode(EX + "s-"),
              ox.NamedNode("Z:upper"), ox.NamedNode("urn:x"), ox.BlankNode("b1")]
-    triples = [(nodes[0], typ, ox.NamedNode(EX + "C")), (nodes[0], ox.NamedNode(EX + "p"), ox.Literal('a "b"\nc \\ é')),
+    triples: list[tuple[Any, Any, Any]] = [(nodes[0], typ, ox.NamedNode(EX + "C")), (nodes[0], ox.NamedNode(EX + "p"), ox.Literal('a "b"\nc \\ é')),
                (nodes[0], ox.NamedNode(EX + "p"), ox.Literal("x y", language="en")),
                (nodes[0], ox.NamedNode(EX + "p"), ox.Literal("x y", language="fr")),
                (nodes[0], ox.NamedNode(EX + "a"), nodes[5]),
