@@ -244,7 +244,7 @@ def read_page(store: EmbeddedStore, idx: SiteIndex, page: str,
     a document)."""
     graph = idx.doc_graph.get(page)
     if graph_triples is None or graph is None:
-        if idx.types.get(page, frozenset()) & SHARED_CLASSES:
+        if not SHARED_CLASSES.isdisjoint(idx.types.get(page, ())):
             term = str(ox.NamedNode(page))  # validated by Oxigraph: safe in a query
             read = _distinct_pairs(store.raw, f"?a ?b {term}")
             return describe(store, idx, page, read, about=_distinct_pairs(store.raw, f"{term} ?a ?b")), read
