@@ -92,6 +92,52 @@ def test_loading_more_documents_refreshes_the_answers(store: EmbeddedStore, tmp_
     assert stored is not None and total(stored) == before + len(LATER)
 
 
+def _pretend_answers_took(store: EmbeddedStore, seconds: float) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(store.path / answers.ANSWERS_FILE)
+    with con:
+        con.execute("UPDATE answers SET seconds = ?", (seconds / len(STORABLE),))
+    con.close()
+
+
+def test_a_small_load_into_a_store_whose_answers_are_slow_leaves_them_to_the_first_query(
+        store: EmbeddedStore) -> None:
+    assert answers.last_cost(store.path) is not None
+    _pretend_answers_took(store, 600.0)  # as if the store were far larger than this load
+    q = library()["resolutions-per-session"]
+    total = lambda r: sum(int(row["resolutions"].value) for row in r.rows)  # noqa: E731
+    before = total(answers.lookup(store.path, q))  # type: ignore[arg-type]
+    report = load_paths(store, LATER[:1], base_iri=BASE)
+    assert report.count("loaded") == 1 and report.answered == {}
+    assert report.deferred == pytest.approx(600.0)
+    assert answers.lookup(store.path, q) is None  # stale: never given
+    first = run_local(store, q, {})  # evaluates, and keeps on this writable store
+    assert total(first) == before + 1
+    kept = answers.lookup(store.path, q)
+    assert kept is not None and _cells(kept) == _cells(first) == _cells(run_local(store, q, {}, fresh=True))
+
+
+def test_answer_true_or_false_overrides_the_estimate(store: EmbeddedStore) -> None:
+    _pretend_answers_took(store, 600.0)
+    forced = load_paths(store, LATER[:1], base_iri=BASE, answer=True)
+    assert sorted(forced.answered) == STORABLE and forced.deferred is None
+    never = load_paths(store, LATER[1:2], base_iri=BASE, answer=False)  # cheap answers, still left
+    assert never.answered == {} and never.deferred is not None
+    assert answers.lookup(store.path, library()["resolutions-per-session"]) is None
+    nothing = load_paths(store, LATER[1:2], base_iri=BASE, answer=False)  # unchanged: no write
+    assert nothing.count("unchanged") == 1 and nothing.deferred is None
+
+
+def test_the_load_summary_says_where_the_answers_went(tmp_path: Path, store: EmbeddedStore) -> None:
+    _pretend_answers_took(store, 600.0)
+    store.close()
+    result = CliRunner().invoke(cli, ["load", "--store", str(store.path), str(LATER[0])])
+    assert result.exit_code == 0, result.output
+    assert "whole-store queries left to the first `unkg query` that asks (they took 600.0 s last time)" \
+        in result.stderr
+
+
 def test_an_edited_query_text_is_evaluated(store: EmbeddedStore) -> None:
     q = library()["resolutions-per-session"]
     edited = replace(q, text=q.text.replace("ORDER BY ?session ?committee", "ORDER BY DESC(?session) ?committee"))

@@ -198,3 +198,21 @@ def _same_but_load_time(a: list[str], b: list[str]) -> bool:
 
     blank = re.compile(r'(generatedAtTime> )"[^"]*"')
     return sorted(blank.sub(r'\1"*"', x) for x in a) == sorted(blank.sub(r'\1"*"', x) for x in b)
+
+
+def test_source_records_of_some_checksums_are_those_of_all(tmp_path: Path) -> None:
+    """Looking records up by checksum (a load checks its files this way) gives exactly the
+    records a full read gives for those checksums, also past one lookup's 512 values."""
+    from unkg.loader import load_paths
+
+    texts = sorted((Path(__file__).parent / "data" / "corpus" / "texts").glob("A-RES-7*.txt"))[:5]
+    with EmbeddedStore(tmp_path / "store") as st:
+        assert not load_paths(st, texts, base_iri="https://w3id.org/unkg/").failed
+        every = st.source_records()
+        assert len(every) == 5
+        some = {g: rec for g, rec in sorted(every.items())[1:3]}
+        unknown = [f"{i:064x}" for i in range(700)]
+        found = st.source_records([rec["checksum"] for rec in some.values()] + unknown)
+        assert found == some
+        assert st.source_records([]) == {}
+        assert st.source_records(unknown[:3]) == {}

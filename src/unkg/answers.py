@@ -181,6 +181,21 @@ def _write(store_dir: Path, row: tuple[str, str, str, float, str]) -> None:
         con.close()
 
 
+def last_cost(store_dir: str | Path) -> float | None:
+    """Seconds the kept answers took to evaluate when they were kept (None if none is kept)."""
+    try:
+        con = _connect(Path(store_dir), create=False)
+        if con is None:
+            return None
+        try:
+            row = con.execute("SELECT COUNT(*), SUM(seconds) FROM answers").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return None
+    return float(row[1]) if row and row[0] else None
+
+
 def refresh(store: EmbeddedStore) -> dict[str, float]:
     """Evaluate every storable library query whose stored answer is out of date, and keep it.
 

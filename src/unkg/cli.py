@@ -311,6 +311,9 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
                                 allow_remote_context=allow_remote_context)
             answered = (f"; {len(report.answered)} whole-store queries answered for `unkg query` in "
                         f"{sum(report.answered.values()):.1f} s" if report.answered else "")
+            if report.deferred is not None:
+                took = f" (they took {report.deferred:.1f} s last time)" if report.deferred else ""
+                answered = f"; whole-store queries left to the first `unkg query` that asks{took}"
             log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs{answered}")
         return EXIT_INPUT if report.failed else EXIT_OK
 

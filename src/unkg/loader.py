@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,6 +39,8 @@ class LoadOutcome:
 class LoadReport:
     outcomes: list[LoadOutcome] = field(default_factory=list)
     answered: dict[str, float] = field(default_factory=dict)  # query -> seconds (unkg.answers)
+    # when the whole-store answers were left to `unkg query`: the seconds they took last time
+    deferred: float | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -173,7 +176,7 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
                stdin: bytes | None = None, jobs: int | None = None,
                progress: Callable[[LoadOutcome], None] | None = None,
                batch_size: int = 64, meter: Progress | None = None,
-               allow_remote_context: bool = False) -> LoadReport:
+               allow_remote_context: bool = False, answer: bool | None = None) -> LoadReport:
     """Load every path; each document is one atomic replacement of its named graph.
 
     Parsed documents reach the store `batch_size` at a time (one bulk load for new graphs); the
@@ -181,6 +184,10 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
     `progress(outcome)` is called for each source as it is settled, `meter` counts them.
     A JSON-LD file whose @context is given by reference is refused unless `allow_remote_context`
     (then rdflib fetches it).
+
+    After writing, the library's whole-store queries are evaluated and kept (`unkg.answers`) if
+    `answer`; if it is None, only when that costs no more than the load itself took (or a second):
+    a few documents added to a large store leave them to the first `unkg query` that asks.
     """
     if input_format:
         formats.lookup(input_format, TEXT_KINDS + RDF_KINDS)  # an unknown name is a usage error
@@ -191,7 +198,7 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
         return _load_sources(store, sources, base_iri=base_iri, input_format=input_format,
                              strict=strict, fail_fast=fail_fast, stdin=stdin, jobs=jobs,
                              progress=progress, batch_size=batch_size, meter=meter,
-                             allow_remote_context=allow_remote_context)
+                             allow_remote_context=allow_remote_context, answer=answer)
     finally:
         if meter is not None:
             meter.close()
@@ -200,10 +207,11 @@ def load_paths(store: EmbeddedStore, paths: Iterable[str | Path], *, base_iri: s
 def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
                   input_format: str | None, strict: bool, fail_fast: bool, stdin: bytes | None,
                   jobs: int | None, progress: Callable[[LoadOutcome], None] | None,
-                  batch_size: int, meter: Progress | None, allow_remote_context: bool) -> LoadReport:
+                  batch_size: int, meter: Progress | None, allow_remote_context: bool,
+                  answer: bool | None) -> LoadReport:
+    started = time.perf_counter()
     iris = IRIs(base_iri)
     report = LoadReport()
-    known = {rec["checksum"]: (g, rec) for g, rec in store.source_records().items()}
     from .parser import PARSER_VERSION
 
     def record(outcome: LoadOutcome) -> bool:
@@ -283,7 +291,7 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
         return True
 
     # a text whose checksum the store already holds (same parser version) is not parsed again
-    pending: list[tuple[str, bytes, str, str | None, bool]] = []
+    texts: list[tuple[str, bytes, str]] = []
     for source, data in text_jobs:
         try:
             raw = data if data is not None else Path(source).read_bytes()
@@ -291,7 +299,12 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
             if not record(LoadOutcome(source, "failed", error=f"{source}: cannot read: {exc}")):
                 return report
             continue
-        prev = known.get(checksum_of(raw))
+        texts.append((source, raw, checksum_of(raw)))
+    known = {rec["checksum"]: (g, rec)
+             for g, rec in store.source_records(c for _, _, c in texts).items()}
+    pending: list[tuple[str, bytes, str, str | None, bool]] = []
+    for source, raw, checksum in texts:
+        prev = known.get(checksum)
         if prev and prev[1]["parser_version"] == PARSER_VERSION:
             if not record(LoadOutcome(source, "unchanged", prev[0], None, 0)):
                 return report
@@ -311,8 +324,16 @@ def _load_sources(store: EmbeddedStore, sources: list[str], *, base_iri: str,
                 return report
     flush()
     store.compact_after_bulk()
-    # the whole-store queries are answered now, once, rather than on each `unkg query`
+    # the whole-store queries are answered now, once, rather than on each `unkg query`; unless
+    # that would take longer than the load (one text added to 30,000: 0.5 s of load, 4-5 s of
+    # answers), then the first query that asks evaluates and keeps its own
     from . import answers
 
+    cost = answers.last_cost(store.path)
+    if answer is False or (answer is None and cost is not None
+                           and cost > max(1.0, time.perf_counter() - started)):
+        if any(o.status == "loaded" for o in report.outcomes):
+            report.deferred = cost or 0.0
+        return report
     report.answered = answers.refresh(store)
     return report

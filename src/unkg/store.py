@@ -369,9 +369,24 @@ class EmbeddedStore:
             return int(row["n"].value)
         return 0
 
-    def source_records(self) -> dict[str, dict[str, str]]:
-        """Provenance of every document graph: graph -> {checksum, parser_version, source, describes}."""
-        q = f"""SELECT ?g ?c ?v ?f ?d WHERE {{ GRAPH ?g {{ ?g a <{UNKG.SourceRecord}> ;
+    def source_records(self, checksums: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+        """Provenance of document graphs: graph -> {checksum, parser_version, source, describes}.
+
+        Of every document graph, or only of those whose source has one of `checksums` (looked up
+        by value, so checking a few files against a large store does not read every record).
+        """
+        if checksums is None:
+            return self._source_records("")
+        wanted = sorted(set(checksums))
+        out: dict[str, dict[str, str]] = {}
+        for i in range(0, len(wanted), 512):
+            values = " ".join(str(ox.Literal(c)) for c in wanted[i:i + 512])
+            out.update(self._source_records(f"VALUES ?c {{ {values} }}"))
+        return out
+
+    def _source_records(self, values: str) -> dict[str, dict[str, str]]:
+        # VALUES inside GRAPH: outside it, Oxigraph evaluates the OPTIONALs for every graph first
+        q = f"""SELECT ?g ?c ?v ?f ?d WHERE {{ GRAPH ?g {{ {values} ?g a <{UNKG.SourceRecord}> ;
                   <{UNKG.sourceChecksum}> ?c ; <{UNKG.parserVersion}> ?v .
                   OPTIONAL {{ ?g <{UNKG.sourceFile}> ?f }} OPTIONAL {{ ?g <{UNKG.describes}> ?d }} }} }}"""
         out: dict[str, dict[str, str]] = {}
