@@ -10,7 +10,8 @@ bench runs its steps in child processes, so that wall time, CPU time and peak me
 process of the step, `ru_maxrss` of the waited child) belong to that step alone. Each bench prints
 a table; all figures go to `bench/results/<size>.json`.
 
-Benches (`--only`): ingest, query, export, push, publish (if `unkg publish` exists). Validation
+Benches (`--only`): ingest, query, export, push, publish (if `unkg publish` exists), update (one
+text added to the loaded store, against the same into an empty one). Validation
 is measured by its own bench: register it with `@bench("validate")` (see `BENCHES`).
 
 The rdflib baseline parses the N-Triples export of the same store in a child process limited by
@@ -942,6 +943,70 @@ def bench_validate(ctx: Ctx) -> dict[str, Any]:
     made = sorted(set((HERE / "results").glob("validate-*.json")) - before)
     shutil.rmtree(work, ignore_errors=True)
     return json.loads(made[-1].read_text()) if made else {"error": "no result written"}
+
+
+def _renumbered(text: str, symbol: str, number: str) -> str:
+    """The text of a resolution under another number of the same session: a document the store
+    does not hold (its header, heading and file name say the new symbol)."""
+    session, old = symbol.split("/")[2:4]
+    new_symbol = f"A/RES/{session}/{number}"
+    text = text.replace(symbol, new_symbol).replace(symbol.replace("/", "_"), new_symbol.replace("/", "_"))
+    return "\n".join(f"{session}/{number}." + line[len(f"{session}/{old}."):]
+                      if line.startswith(f"{session}/{old}. ") else line for line in text.split("\n"))
+
+
+@bench("update")
+def bench_update(ctx: Ctx) -> dict[str, Any]:
+    """One text into the full store (a corrected text, then a new one), each as its own `unkg load`
+    process, against the same load into an empty store in the same run; then the first
+    whole-store query after them (evaluated, if the load left it to the query) and the next."""
+    ensure_loaded(ctx)
+    work = ctx.work / "update"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copytree(ctx.store, work / "store")  # the other benches keep the store as loaded
+    last = ctx.manifest[-1]
+    source = ctx.corpus / last["file"]
+    text = source.read_text()
+    corrected = work / source.name
+    corrected.write_text(text.replace("\n\n", "\n\n\n", 1))  # another checksum, the same document
+    number = str(max(int(r["symbol"].split("/")[3]) for r in ctx.manifest
+                     if r["symbol"].split("/")[2] == last["symbol"].split("/")[2]) + 1)
+    fresh_doc = work / f"new-{source.name}"
+    fresh_doc.write_text(_renumbered(text, last["symbol"], number))
+
+    def load(store: Path, path: Path) -> Measured:
+        m = measured_step([UNKG, "--store", str(store), "load", str(path)])
+        if m.returncode != 0 or b"1 loaded" not in m.stderr:
+            raise RuntimeError(f"unkg load {path} into {store}: {m.stderr.decode()[-2000:]}")
+        return m
+
+    full, empty = work / "store", work / "empty"
+    steps: dict[str, Measured] = {}
+    steps["corrected text into the full store"] = load(full, corrected)
+    steps["corrected text into an empty store"] = load(empty, corrected)
+    steps["new text into the full store"] = load(full, fresh_doc)
+    shutil.rmtree(empty)
+    steps["new text into an empty store"] = load(empty, fresh_doc)
+    for when in ("first", "next"):
+        q = measured_step([UNKG, "--store", str(full), "query", "resolutions-per-session", "-f", "csv"])
+        if q.returncode != 0:
+            raise RuntimeError(f"unkg query: {q.stderr.decode()[-2000:]}")
+        steps[f"{when} `unkg query resolutions-per-session` after"] = q
+    summary = steps["new text into the full store"].stderr.decode().strip().splitlines()[-1]
+    rows = []
+    for name, m in steps.items():
+        ratio = ""
+        if name.endswith("full store"):
+            ratio = f"{m.wall / steps[name.replace('the full', 'an empty')].wall:.1f}x"
+        rows.append([f"unkg load: {name}" if "store" in name else name, f"{m.wall:.2f} s", f"{m.cpu:.2f} s",
+                     f"{m.peak_mib:,.0f}", ratio])
+    print(table(f"update, one text into a store of {ctx.size} resolutions", ["step", "time", "CPU",
+                "peak MiB", "full / empty"], rows))
+    print(f"last summary line: {summary}")
+    shutil.rmtree(work, ignore_errors=True)
+    return {"steps": {name: {"seconds": m.wall, "cpu_seconds": m.cpu, "peak_mib": m.peak_mib}
+                      for name, m in steps.items()}, "summary": summary, "text": source.name}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -202,7 +202,8 @@ def _run(ctx: click.Context, fn: Callable[[], Any]) -> Any:
 @click.option("--store", metavar="DIR", default=None, help="Store directory (env UNKG_STORE).")
 @click.option("--base-iri", metavar="IRI", default=None, help="Base IRI (env UNKG_BASE_IRI).")
 @click.option("--wait", metavar="SECONDS", type=click.FloatRange(min=0), default=None, help=WAIT_HELP)
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say more on stderr (what validate checked) and show tracebacks of internal errors.")
 def cli(store: str | None, base_iri: str | None, wait: float | None, verbose: bool) -> None:
     """unkg: United Nations resolutions as a linked-data knowledge graph.
 
@@ -348,7 +349,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], store: str | None, base
 
     Exit 0 when nothing at or above --fail-on is found, 1 otherwise, 2 on a usage error and
     3 when an input cannot be read. With the sparql engine the store's results are cached per
-    document graph (by checksum and shapes); -v logs what was checked and what fell back to pySHACL.
+    document graph (by checksum and shapes); `unkg -v validate` logs what was checked and what fell
+    back to pySHACL.
     """
     from .validation import render, validate_files, validate_store
 
