@@ -297,10 +297,12 @@ def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def ensure_loaded(ctx: Ctx) -> None:
+def ensure_loaded(ctx: Ctx, exports: bool = True) -> None:
     """Later benches need the store and its N-Triples export (the ingest bench makes them)."""
     if not (ctx.store / "CURRENT").exists():
         ctx.unkg("load", str(ctx.corpus))
+    if not exports:
+        return
     if not ctx.nt.exists():
         ctx.unkg("export", "-f", "nt", "-o", str(ctx.nt))
     if not ctx.nq.exists():
@@ -894,6 +896,22 @@ def report(results_dir: Path) -> str:
                  f"{r['publish']['unkg_publish']['peak_mib']:,.0f}"] for r in pubs]
         out.append(table("publish (static linked-data site)", ["resolutions", "unkg publish", "CPU", "files",
                          "peak MiB"], rows))
+    uruns = [r for r in runs if r.get("update") and "steps" in r["update"]]
+    if uruns:
+        rows = []
+        for r in uruns:
+            st = r["update"]["steps"]
+            cell = lambda k: f"{st[k]['seconds']:.2f} s"  # noqa: E731
+            rows.append([f"{r['size']:,}",
+                         f"{cell('new text into the full store')} ({cell('new text into an empty store')})",
+                         f"{cell('corrected text into the full store')} "
+                         f"({cell('corrected text into an empty store')})",
+                         cell("first `unkg query resolutions-per-session` after"),
+                         cell("next `unkg query resolutions-per-session` after")])
+        out.append(table("update: one `unkg load` of one text into the loaded store (in brackets: the same "
+                         "load into an empty store, same run), then `unkg query resolutions-per-session`",
+                         ["resolutions", "new text", "corrected text", "first query after",
+                          "next query"], rows))
     rows = [_validate_row(v) for v in _latest_validations(results_dir)]
     if rows:
         out.append(table("validate (bench/validate_bench.py; plain pySHACL = rdflib parse + pySHACL, one process)",
@@ -960,7 +978,7 @@ def bench_update(ctx: Ctx) -> dict[str, Any]:
     """One text into the full store (a corrected text, then a new one), each as its own `unkg load`
     process, against the same load into an empty store in the same run; then the first
     whole-store query after them (evaluated, if the load left it to the query) and the next."""
-    ensure_loaded(ctx)
+    ensure_loaded(ctx, exports=False)
     work = ctx.work / "update"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

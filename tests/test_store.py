@@ -216,3 +216,15 @@ def test_source_records_of_some_checksums_are_those_of_all(tmp_path: Path) -> No
         assert found == some
         assert st.source_records([]) == {}
         assert st.source_records(unknown[:3]) == {}
+
+
+def test_graph_count_counts_every_named_graph(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    with EmbeddedStore(tmp_path / "store") as st:
+        assert st.graph_count() == 0
+        st.replace_graphs({G1: NT1, G2: NT2})
+        st.raw.add(ox.Quad(ox.NamedNode(G1), ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal("in the default graph")))
+        assert st.graph_count() == len(st.named_graphs()) == 2  # the default graph is not counted
+        st.remove_graph(G1)
+        assert st.graph_count() == 1

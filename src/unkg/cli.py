@@ -315,7 +315,7 @@ def load(ctx: click.Context, paths: tuple[str, ...], store: str | None, base_iri
             if report.deferred is not None:
                 took = f" (they took {report.deferred:.1f} s last time)" if report.deferred else ""
                 answered = f"; whole-store queries left to the first `unkg query` that asks{took}"
-            log(f"{report.summary()}; store {cfg.store} holds {len(st.named_graphs())} graphs{answered}")
+            log(f"{report.summary()}; store {cfg.store} holds {st.graph_count()} graphs{answered}")
         return EXIT_INPUT if report.failed else EXIT_OK
 
     ctx.exit(_run(ctx, go))
