@@ -65,8 +65,8 @@ def main() -> int:
     total = sum(v[1] for v in per_field.values())
     print(f"| field | exact | of | % |\n|---|---:|---:|---:|")
     for field in sorted(per_field):
-        ok, n = per_field[field]
-        print(f"| {field} | {ok} | {n} | {100 * ok / n:.1f} |")
+        exact, n = per_field[field]
+        print(f"| {field} | {exact} | {n} | {100 * exact / n:.1f} |")
     print(f"| **overall** | {total_ok} | {total} | {100 * total_ok / max(total, 1):.1f} |")
     print(f"\n{len(golds)} gold records, parsed in {elapsed:.2f} s", file=sys.stderr)
     if args.verbose:

@@ -264,9 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
-    name = results / f"validate-{graphs}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
-    name.write_text(json.dumps(out, indent=2) + "\n")
-    log(f"results: {name}")
+    result_file = results / f"validate-{graphs}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    result_file.write_text(json.dumps(out, indent=2) + "\n")
+    log(f"results: {result_file}")
     return 0
 
 
