@@ -67,9 +67,9 @@ class Served:
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 60
-        while True:
+        while True:  # pages come last: the index is built after the port opens (503 until then)
             try:
-                with NO_PROXY.open(self.url + "/sparql?query=ASK%7B%7D", timeout=5) as r:
+                with NO_PROXY.open(self.url + "/", timeout=5) as r:
                     r.read()
                 break
             except (urllib.error.URLError, OSError):

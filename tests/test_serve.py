@@ -4,6 +4,7 @@ POST, result formats, service description) and no way to change the store."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -225,3 +226,83 @@ def test_cli_serve_reports_a_missing_store_or_site(site_store: Path, tmp_path: P
     result = CliRunner().invoke(cli, ["--store", str(site_store), "serve", "--site", str(tmp_path / "none"),
                                       "--port", "1"])
     assert result.exit_code == 3 and "unkg publish" in result.output
+
+
+def _wsgi(app: Any, path: str, method: str = "GET", query: str = "",
+          accept: str = "*/*") -> tuple[str, dict[str, str], bytes]:
+    """One request straight to the WSGI application: (status line, headers, body)."""
+    import io
+
+    got: dict[str, Any] = {}
+
+    def start(status: str, headers: list[tuple[str, str]]) -> None:
+        got.update(status=status, headers={k.lower(): v for k, v in headers})
+
+    body = b"".join(app({"PATH_INFO": path, "REQUEST_METHOD": method, "QUERY_STRING": query,
+                         "HTTP_ACCEPT": accept, "wsgi.input": io.BytesIO()}, start))
+    return got["status"], got["headers"], body
+
+
+def test_pages_wait_for_the_index_and_sparql_does_not(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the page index is built (a minute at 30,000 documents), /sparql answers and pages
+    answer 503 with Retry-After; then pages answer as usual, and the log says they are ready."""
+    import subprocess
+    import threading
+
+    from unkg import serve, site_model
+
+    release = threading.Event()
+    real = site_model.build_index
+
+    def slow_build_index(*args: Any, **kwargs: Any) -> Any:
+        assert release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(site_model, "build_index", slow_build_index)
+    port = serve._free_port()
+    proc = subprocess.Popen(serve.server_command(site_store, port=port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    logged: list[str] = []
+    try:
+        serve._wait_for(port, proc)
+        app = serve.SiteApp(site_store, BASE, sparql_port=port, background=True, log=logged.append)
+        for path in (RES, "/", RES + ".ttl"):
+            status, headers, body = _wsgi(app, path)
+            assert status.startswith("503") and headers["retry-after"] == "5", (path, status)
+            assert b"building the page index" in body
+        status, _, body = _wsgi(app, "/sparql", query="query=" + urllib.parse.quote("ASK { ?s ?p ?o }"),
+                            accept="application/sparql-results+json")
+        assert status.startswith("200") and json.loads(body)["boolean"] is True
+        assert logged == []
+        release.set()
+        deadline = time.monotonic() + 60
+        while _wsgi(app, RES)[0].startswith("503"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        status, headers, body = _wsgi(app, RES)
+        assert status.startswith("200") and b"76/145" in body
+        assert len(logged) == 1 and logged[0].startswith("pages ready: ")
+    finally:
+        release.set()
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_an_index_that_cannot_be_built_is_said_on_each_page(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unkg import serve, site_model
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(site_model, "build_index", broken)
+    logged: list[str] = []
+    app = serve.SiteApp(site_store, BASE, background=True, log=logged.append)
+    deadline = time.monotonic() + 30
+    while not logged:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert "disk on fire" in logged[0]
+    status, _, body = _wsgi(app, RES)
+    assert status.startswith("500") and b"could not be built: OSError: disk on fire" in body
+    with pytest.raises(OSError):  # built in the foreground, the error is the caller's
+        serve.SiteApp(site_store, BASE)

@@ -853,14 +853,16 @@ def serve(ctx: click.Context, store: str | None, base_iri: str | None, site: str
     Every resource IRI under the base is answered at its path with content negotiation
     (text/html, text/turtle, application/ld+json; 406 otherwise); pages come from --site when
     it has them, else they are rendered from the store. The store is opened read-only; stop
-    other writers (unkg load) while serving.
+    other writers (unkg load) while serving. SPARQL answers at once; pages answer 503 with
+    Retry-After until the store's index is built (about a minute at 30,000 documents).
     """
     from .serve import serve as run_server
 
     cfg = _settings(ctx, store, base_iri)
     log(f"linked data: http://{host}:{port}/  SPARQL: http://{host}:{port}/sparql "
-        "(read-only; Ctrl-C to stop)")
-    ctx.exit(_run(ctx, lambda: run_server(cfg.store, host, port, timeout_s, cors, cfg.base_iri, site)))
+        "(read-only; Ctrl-C to stop); SPARQL answers now, pages once the store is indexed")
+    ctx.exit(_run(ctx, lambda: run_server(cfg.store, host, port, timeout_s, cors, cfg.base_iri, site,
+                                          log=log)))
 
 
 def main() -> None:

@@ -12,7 +12,9 @@ A small WSGI application served by waitress:
   acceptable; `Vary: Accept`), read from a published site folder (`--site`) when it has the
   file, otherwise rendered from the store. `{path}.html|.ttl|.jsonld` asks for one form; a
   document's part (paragraph, footnote…) answers 303 See Other to its document's page; other
-  files of the site folder (void.ttl, dumps, sitemap.xml…) are served as they are.
+  files of the site folder (void.ttl, dumps, sitemap.xml…) are served as they are. Pages
+  need an index of the store, built in the background at start-up: until it is ready they
+  answer 503 with Retry-After, while /sparql answers at once.
 """
 
 from __future__ import annotations
@@ -24,15 +26,19 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import quote
 
 from . import formats
 from .errors import StoreError, UnkgError
 from .security import uses_service
 from .sitepaths import PAGE_EXTENSIONS, UnsafePathError, inside, iri_of
+
+if TYPE_CHECKING:
+    from .site_model import SiteIndex
 
 StartResponse = Callable[..., Any]
 PAGE_FORMATS = [formats.lookup("html", ("page",)), formats.lookup("ttl", ("rdf",)),
@@ -96,12 +102,20 @@ def _response(start: StartResponse, status: str, body: bytes, content_type: str 
 
 
 class SiteApp:
-    """The WSGI application: pages with content negotiation, site files, and /sparql."""
+    """The WSGI application: pages with content negotiation, site files, and /sparql.
+
+    Pages need an index of the store's resources (a minute at 30,000 documents). With
+    `background`, it is built in a thread: /sparql answers at once, and every other path answers
+    503 with Retry-After until the index is ready (`log` hears when it is, or why it failed).
+    """
+
+    idx: SiteIndex
+    sessions: dict[str, dict[str, list[str]]]
 
     def __init__(self, store_path: str | Path, base_iri: str, site: str | Path | None = None,
-                 sparql_port: int | None = None, cors: bool = False):
-        from .publish import render_page, session_resolutions
-        from .site_model import build_index
+                 sparql_port: int | None = None, cors: bool = False, background: bool = False,
+                 log: Callable[[str], None] | None = None):
+        from .publish import render_page
         from .store import EmbeddedStore
 
         self.base = base_iri
@@ -109,9 +123,41 @@ class SiteApp:
         self.sparql_port = sparql_port
         self.cors = cors
         self.store = EmbeddedStore(store_path, read_only=True)
-        self.idx = build_index(self.store, base_iri)
-        self.sessions = session_resolutions(self.idx)
         self._render = render_page
+        self._log = log or (lambda message: None)
+        self._ready = threading.Event()
+        self._failed: str | None = None
+        self._started = time.monotonic()
+        if background:
+            threading.Thread(target=self._index_in_background, name="unkg-page-index", daemon=True).start()
+        else:
+            self._index()
+
+    def _index(self) -> None:
+        from .publish import session_resolutions
+        from .site_model import build_index
+
+        idx = build_index(self.store, self.base)
+        self.sessions = session_resolutions(idx)
+        self.idx = idx
+        self._ready.set()
+        self._log(f"pages ready: {len(idx.pages):,} resources indexed in {time.monotonic() - self._started:.1f} s")
+
+    def _index_in_background(self) -> None:
+        try:
+            self._index()
+        except Exception as exc:  # any failure: said on every page request, and once here
+            self._failed = f"{type(exc).__name__}: {exc}"
+            self._log(f"the page index could not be built ({self._failed}); only /sparql answers")
+
+    def _not_ready(self, start: StartResponse) -> list[bytes]:
+        if self._failed is not None:
+            return _response(start, "500 Internal Server Error",
+                             f"the page index could not be built: {self._failed}; /sparql still answers\n".encode())
+        waited = time.monotonic() - self._started
+        return _response(start, "503 Service Unavailable",
+                         f"building the page index of the store ({waited:.0f} s so far); "
+                         "/sparql answers already\n".encode(), headers=[("Retry-After", "5")])
 
     # ---- WSGI ----------------------------------------------------------------------------------
 
@@ -128,6 +174,8 @@ class SiteApp:
         if method not in ("GET", "HEAD"):
             return _response(start, "405 Method Not Allowed", b"read-only: GET or HEAD\n",
                              headers=[("Allow", "GET, HEAD")])
+        if not self._ready.is_set():
+            return self._not_ready(start)
         return self.resource(path.lstrip("/"), environ.get("HTTP_ACCEPT"), start)
 
     # ---- pages and files -------------------------------------------------------------------------
@@ -284,8 +332,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: int | None = 60,
           cors: bool = False, base_iri: str = "https://w3id.org/unkg/", site: str | Path | None = None,
-          threads: int = 4) -> int:
-    """Run the site and the SPARQL endpoint in the foreground until interrupted."""
+          threads: int = 4, log: Callable[[str], None] | None = None) -> int:
+    """Run the site and the SPARQL endpoint in the foreground until interrupted. The port
+    answers at once; pages follow when the store's index is built (`SiteApp`, background)."""
     import waitress
 
     if site is not None and not Path(site).is_dir():
@@ -297,7 +346,7 @@ def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         _wait_for(sparql_port, proc)
-        app = SiteApp(store, base_iri, site, sparql_port, cors)
+        app = SiteApp(store, base_iri, site, sparql_port, cors, background=True, log=log)
         waitress.serve(app, host=host, port=port, threads=threads, ident="unkg")
         return 0
     except KeyboardInterrupt:
