@@ -228,3 +228,26 @@ def test_graph_count_counts_every_named_graph(tmp_path: Path) -> None:
         assert st.graph_count() == len(st.named_graphs()) == 2  # the default graph is not counted
         st.remove_graph(G1)
         assert st.graph_count() == 1
+
+
+def test_count_and_type_counts_agree_with_the_quads(tmp_path: Path) -> None:
+    """`unkg info`'s figures: every quad (the default graph's too), and per class the resources
+    typed with it in any graph, each once however many graphs restate it."""
+    import pyoxigraph as ox
+
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    res, session = ox.NamedNode("https://w3id.org/unkg/ontology#Resolution"), ox.NamedNode("https://w3id.org/unkg/ontology#Session")
+    with EmbeddedStore(tmp_path / "store") as st:
+        st.replace_graphs({G1: NT1, G2: NT2})
+        for g in (ox.NamedNode(G1), ox.NamedNode(G2), ox.DefaultGraph()):  # one session, restated
+            st.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/unkg/session/ga/1"), a, session, g))
+        st.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/unkg/doc/A/RES/1/1"), a, res, ox.NamedNode(G1)))
+        st.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/unkg/doc/A/RES/1/9"), a, res))  # default graph only
+        quads = list(st.raw.quads_for_pattern(None, None, None, None))
+        assert st.count() == len(quads) == 7
+        expected: dict[str, set[str]] = {}
+        for q in quads:
+            if q.predicate == a:
+                expected.setdefault(q.object.value, set()).add(q.subject.value)  # type: ignore[union-attr]
+        assert st.type_counts() == sorted(((t, len(s)) for t, s in expected.items()), key=lambda x: (-x[1], x[0]))
+        assert st.type_counts() == [(res.value, 2), (session.value, 1)]

