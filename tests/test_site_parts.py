@@ -184,3 +184,35 @@ def test_turtle_puts_rdf_type_first_and_is_otherwise_sorted() -> None:
     expected = sorted(triples, key=lambda t: (t[0], t[1] != typ, t[1], t[2]))
     assert _sorted_triples(triples) == expected
     assert expected[1:3] == [("<http://e/s>", typ, "<http://e/B>"), ("<http://e/s>", typ, "<http://e/C>")]
+
+
+def test_the_site_index_takes_the_least_of_values_graphs_disagree_on(tmp_path: object) -> None:
+    """A date, session, committee, label or describing graph stated differently in two graphs
+    (or the default graph): the index takes the least, whatever order the store scans them in."""
+    from pathlib import Path
+
+    from unkg.site_model import build_index
+    from unkg.store import EmbeddedStore
+
+    doc, cited = N("doc/A/RES/1/1"), N("doc/A/RES/0/9")
+    g1, g2 = N("graph/A/RES/1/1"), N("graph/Z/1")
+    lit = lambda v: ox.Literal(v, datatype=N(XSD + "date"))  # noqa: E731
+    u = lambda local: N(UNKG + local)  # noqa: E731
+    quads = [ox.Quad(doc, N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), u("Resolution"), g1)]
+    for g, day, session, committee, symbol, graph in ((g2, "2000-01-02", "session/ga/2", "committee/b", "B", g2),
+                                                      (g1, "2000-01-01", "session/ga/1", "committee/a", "A", g1),
+                                                      (ox.DefaultGraph(), "2000-01-03", "session/ga/3", "committee/c", "C", None)):
+        quads += [ox.Quad(doc, u("dateAdopted"), lit(day), g), ox.Quad(doc, u("session"), N(session), g),
+                  ox.Quad(doc, u("committee"), N(committee), g), ox.Quad(doc, u("symbol"), ox.Literal(symbol), g),
+                  ox.Quad(N(f"citation/{symbol}"), u("citedDocument"), cited, g),
+                  ox.Quad(N(f"citation/{symbol}"), u("citedDate"), lit(day.replace("2000", "1999")), g)]
+        if graph is not None:
+            quads.append(ox.Quad(graph, u("describes"), doc, graph))
+    for order in (quads, quads[::-1]):
+        path = Path(str(tmp_path)) / f"store-{len(list(Path(str(tmp_path)).iterdir()))}"
+        with EmbeddedStore(path) as st:
+            st.raw.extend(order)
+            idx = build_index(st, B)
+        assert idx.dates[doc.value] == "2000-01-01" and idx.dates[cited.value] == "1999-01-01"
+        assert idx.session_of[doc.value] == B + "session/ga/1" and idx.committee_of[doc.value] == B + "committee/a"
+        assert idx.labels[doc.value] == "A" and idx.doc_graph[doc.value] == g1.value

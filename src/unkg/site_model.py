@@ -82,8 +82,14 @@ def anchor_of(part: str, page: str) -> str:
     return part[len(page) + 1:] if part.startswith(page + "/") else part.rsplit("/", 1)[-1]
 
 
-def _objects(store: ox.Store, predicate: str) -> Iterable[ox.Quad]:
-    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
+def _least(target: dict[str, str], pairs: Iterable[tuple[Any, Any]],
+           kind: type[ox.Literal] | type[ox.NamedNode]) -> None:
+    """target[subject] = the least value of the objects of `kind` given to each IRI subject."""
+    for subject, obj in pairs:
+        if isinstance(subject, ox.NamedNode) and isinstance(obj, kind):
+            s, value = subject.value, obj.value
+            if s not in target or value < target[s]:
+                target[s] = value
 
 
 def _pairs(store: ox.Store, predicate: str) -> Iterable[tuple[Any, Any]]:
@@ -104,40 +110,37 @@ def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
         if isinstance(subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
             idx.types.setdefault(subject.value, set()).add(obj.value)
     # labels: a symbol beats a title beats an rdfs:label (documents are known by their symbols)
-    for rank, pred in enumerate((RDFS_LABEL, DCT_TITLE, UNKG + "symbol")):
+    for pred in (RDFS_LABEL, DCT_TITLE, UNKG + "symbol"):
         found: dict[str, str] = {}
-        for subject, obj in _pairs(raw, pred):  # the least label of a subject: any order
-            if isinstance(subject, ox.NamedNode) and isinstance(obj, ox.Literal):
-                s = subject.value
-                if s not in found or obj.value < found[s]:
-                    found[s] = obj.value
+        _least(found, _pairs(raw, pred), ox.Literal)  # the least label of a subject: any order
         idx.labels.update(found)
         if pred == DCT_TITLE:
             idx.titles.update(found)
-    for q in _objects(raw, UNKG + "dateAdopted"):
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
-            idx.dates[q.subject.value] = q.object.value
+    # where graphs disagree on a value, the least wins: the index does not depend on scan order
+    _least(idx.dates, _pairs(raw, UNKG + "dateAdopted"), ox.Literal)
     # a cited resolution that is not loaded is dated by the citations that give its date
-    cited_date = {q.subject.value: q.object.value for q in _objects(raw, UNKG + "citedDate")
-                  if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)}
+    cited_date: dict[str, str] = {}
+    _least(cited_date, _pairs(raw, UNKG + "citedDate"), ox.Literal)
     adopted = set(idx.dates)
-    for q in _objects(raw, UNKG + "citedDocument"):
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-            date = cited_date.get(q.subject.value)
-            doc = q.object.value
+    for subject, obj in _pairs(raw, UNKG + "citedDocument"):
+        if isinstance(subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
+            date = cited_date.get(subject.value)
+            doc = obj.value
             if date and doc not in adopted and (doc not in idx.dates or date < idx.dates[doc]):
                 idx.dates[doc] = date
     for subject, obj in _pairs(raw, ELI_CITES):
         if isinstance(subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
             idx.cites.setdefault(subject.value, set()).add(obj.value)
             idx.cited_by.setdefault(obj.value, set()).add(subject.value)
-    for q in _objects(raw, UNKG + "describes"):
-        if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-            idx.doc_graph[q.object.value] = q.graph_name.value
+    described = raw.query(f"SELECT ?g ?o WHERE {{ GRAPH ?g {{ ?s <{UNKG}describes> ?o }} }}",
+                          use_default_graph_as_union=False)
+    assert isinstance(described, ox.QuerySolutions)
+    for graph, obj in ((row[0], row[1]) for row in described):
+        if isinstance(graph, ox.NamedNode) and isinstance(obj, ox.NamedNode):
+            if obj.value not in idx.doc_graph or graph.value < idx.doc_graph[obj.value]:
+                idx.doc_graph[obj.value] = graph.value
     for pred, target in ((UNKG + "session", idx.session_of), (UNKG + "committee", idx.committee_of)):
-        for q in _objects(raw, pred):
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-                target[q.subject.value] = q.object.value
+        _least(target, _pairs(raw, pred), ox.NamedNode)
 
     candidates = sorted(s for s in idx.types if s.startswith(base))
     part_iris = [s for s in candidates if idx.types[s] & PART_CLASSES]
