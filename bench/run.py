@@ -701,7 +701,7 @@ def bench_publish(ctx: Ctx) -> dict[str, Any]:
     if helped.returncode != 0:
         print("\npublish: `unkg publish` does not exist in this version; not measured")
         return {"skipped": "unkg publish does not exist in this version"}
-    ensure_loaded(ctx)
+    ensure_loaded(ctx, exports=False)
     site = ctx.work / "site"
     shutil.rmtree(site, ignore_errors=True)
     m = ctx.unkg("publish", str(site))
