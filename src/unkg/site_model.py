@@ -135,10 +135,7 @@ def build_index(store: EmbeddedStore, base: str) -> SiteIndex:
     described = raw.query(f"SELECT ?g ?o WHERE {{ GRAPH ?g {{ ?s <{UNKG}describes> ?o }} }}",
                           use_default_graph_as_union=False)
     assert isinstance(described, ox.QuerySolutions)
-    for graph, obj in ((row[0], row[1]) for row in described):
-        if isinstance(graph, ox.NamedNode) and isinstance(obj, ox.NamedNode):
-            if obj.value not in idx.doc_graph or graph.value < idx.doc_graph[obj.value]:
-                idx.doc_graph[obj.value] = graph.value
+    _least(idx.doc_graph, ((row[1], row[0]) for row in described), ox.NamedNode)  # document -> graph
     for pred, target in ((UNKG + "session", idx.session_of), (UNKG + "committee", idx.committee_of)):
         _least(target, _pairs(raw, pred), ox.NamedNode)
 
